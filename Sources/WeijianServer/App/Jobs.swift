@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WeijianCore
+
+/// The scheduled jobs of the foundation. Features add theirs here.
+enum Jobs {
+    static let all: [Scheduler.Job] = [
+        Scheduler.Job(name: "audit.checkpoint", interval: 30) { app in
+            try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
+        },
+        Scheduler.Job(name: "sessions.cleanup", interval: 3600) { app in
+            try await cleanUpSessions(app)
+        },
+        Scheduler.Job(name: "accounts.review", interval: 86_400) { app in
+            try await remindAccountReview(app)
+        },
+        Scheduler.Job(name: "calendar.nextYear", interval: 86_400) { app in
+            try await remindNextYearHolidays(app)
+        },
+    ]
+
+    /// Removes sessions idle past the timeout (the middleware refuses them anyway).
+    static func cleanUpSessions(_ app: Application) async throws {
+        let policy = try await SecuritySettings.load(on: app.db)
+        let cutoff = app.clock.now().addingTimeInterval(-Double(policy.idleTimeoutMinutes * 60))
+        try await UserSession.query(on: app.db).filter(\.$lastSeenAt < cutoff).delete()
+    }
+
+    /// Regulation 九(二)3: accounts unused for 90 days are reviewed; the system administrators are reminded.
+    static func remindAccountReview(_ app: Application) async throws {
+        let now = app.clock.now()
+        let policy = try await SecuritySettings.load(on: app.db)
+        let stale = try await AccountReview.staleAccounts(olderThanDays: policy.accountReviewUnusedDays, on: app.db, now: now)
+        guard !stale.isEmpty else { return }
+        let today = LocalDate(instant: now)
+        for admin in try await UserQueries.holders(of: .sysadmin, on: app.db) {
+            try await Inbox.notify(userID: admin, kind: .task, title: "有\(stale.count)个账号超过\(policy.accountReviewUnusedDays)天未使用，请审核清理",
+                                   link: "/app/admin/account-review", dedupeKey: "account-review-\(today.year)-\(today.month)", on: app.db, now: now)
+        }
+    }
+
+    /// Each November the administrator is reminded to enter next year's holiday table.
+    static func remindNextYearHolidays(_ app: Application) async throws {
+        let now = app.clock.now()
+        let today = LocalDate(instant: now)
+        guard today.month >= 11 else { return }
+        let calendar = try await CalendarStore.load(on: app.db)
+        guard !calendar.isCovered(year: today.year + 1) else { return }
+        for admin in try await UserQueries.holders(of: .sysadmin, on: app.db) {
+            try await Inbox.notify(userID: admin, kind: .reminder, title: "请录入\(today.year + 1)年节假日安排",
+                                   body: "未录入前，跨入\(today.year + 1)年的期限只按周末计算并标为暂定。",
+                                   link: "/app/admin/calendar?year=\(today.year + 1)", dedupeKey: "holidays-\(today.year + 1)", on: app.db, now: now)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Fluent
+import Vapor
+
+/// Every migration, in the order it shipped. Never edit a shipped migration: add a new one.
+enum Migrations {
+    static func register(in app: Application) {
+        app.migrations.add([
+            CreateDepartment(),
+            CreateUser(),
+            CreateUserSession(),
+            CreateAPIToken(),
+            CreateRoleGrant(),
+            CreateDataScopeGrant(),
+            CreateAuditLog(),
+            CreateSystemSetting(),
+            CreateSystemLog(),
+            CreateNotification(),
+            CreateNumbering(),
+            CreateCalendar(),
+            CreateSearchIndex(),
+            CreateSchedulerLease(),
+            CreateStaffProfile(),
+        ] as [any Migration])
+    }
+
+    /// Migrates, then applies the SQLite file settings.
+    static func run(on app: Application) async throws {
+        try await DatabaseSetup.prepare(app.db)
+        try await app.autoMigrate()
+    }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import Leaf
+import NIOSSL
+import Vapor
+import WeijianCore
+
+/// Sets up an application: database, keys, templates, middleware, routes and jobs.
+///
+/// - Parameter postgresSchema: tests put each PostgreSQL test in its own schema.
+public func configure(_ app: Application, settings: Settings, postgresSchema: String? = nil) async throws {
+    app.weijianSettings = settings
+    app.clock = AppClock()
+    _ = app.settingsCache
+    app.keyStore = try KeyStore(directory: settings.keysDirectory, now: app.clock.now())
+
+    try DatabaseSetup.configure(app, settings: settings, postgresSearchPath: postgresSchema)
+    Migrations.register(in: app)
+
+    app.http.server.configuration.hostname = settings.host
+    app.http.server.configuration.port = settings.port
+    app.http.server.configuration.serverName = "weijian"
+    if let cert = settings.tlsCertificatePath, let key = settings.tlsKeyPath {
+        app.http.server.configuration.tlsConfiguration = .makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+    }
+    app.routes.defaultMaxBodySize = "10mb"
+    app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
+
+    let root = settings.resourcesDirectory ?? app.directory.workingDirectory
+    app.directory.viewsDirectory = (root as NSString).appendingPathComponent("Resources/Views") + "/"
+    app.directory.publicDirectory = (root as NSString).appendingPathComponent("Public") + "/"
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(https: settings.usesTLS))
+    app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    try routes(app)
+
+    if settings.runScheduler {
+        app.lifecycle.use(Scheduler(jobs: Jobs.all))
+    }
+    app.lifecycle.use(AuditShutdownCheckpoint())
+}
+
+/// Seals the audit log at shutdown so no event stays unsealed across a restart.
+struct AuditShutdownCheckpoint: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        _ = try? await AuditLog.checkpoint(on: application.db, keys: application.keyStore, now: application.clock.now())
+    }
+}

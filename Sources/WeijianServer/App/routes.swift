@@ -1,0 +1,51 @@
+import Fluent
+import Vapor
+
+/// All routes. Browser routes load the session and check CSRF; API routes take bearer tokens.
+func routes(_ app: Application) throws {
+    app.endpoint(.GET, "healthz", access: .anonymous) { _ in ["status": "ok"] }
+    app.endpoint(.GET, "readyz", access: .anonymous, use: OperationsController.ready)
+    app.endpoint(.GET, "metrics", access: .anonymous, use: OperationsController.metrics)
+
+    let web = app.grouped(SessionAuthenticator(), CSRFMiddleware())
+    PublicSiteController.register(web)
+    SignInController.register(web)
+    HomeController.register(web)
+
+    let api = app.grouped("api", "v1").grouped(BearerTokenAuthenticator())
+    api.endpoint(.GET, "openapi.json", access: .anonymous) { req in
+        Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(string: OpenAPIDocument.json(organisation: req.settings.organisationName)))
+    }
+    AccountController.register(web: web, api: api)
+    UsersController.register(web: web, api: api)
+    DepartmentsController.register(web: web, api: api)
+    CalendarController.register(web: web, api: api)
+    SystemLogController.register(web: web, api: api)
+    GrantsController.register(web: web, api: api)
+    PolicyController.register(web: web)
+    AuditController.register(web: web, api: api)
+    StaffController.register(web: web, api: api)
+}
+
+/// Health, readiness and metrics for operators.
+enum OperationsController {
+    @Sendable static func ready(req: Request) async throws -> Response {
+        do {
+            _ = try await req.db.sql.raw("SELECT 1 AS ok").first()
+            return try await ["status": "ready"].encodeResponse(for: req)
+        } catch {
+            let response = try await ["status": "database-unavailable"].encodeResponse(for: req)
+            response.status = .serviceUnavailable
+            return response
+        }
+    }
+
+    /// Prometheus metrics, for the monitoring host on loopback (or through the documented proxy rule).
+    @Sendable static func metrics(req: Request) async throws -> Response {
+        let address = req.remoteAddress?.ipAddress ?? ""
+        guard address.hasPrefix("127.") || address == "::1" || req.settings.behindProxy else {
+            throw Abort(.forbidden, reason: "监控指标只允许本机访问")
+        }
+        return Response(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4"], body: .init(string: AppMetrics.shared.render()))
+    }
+}

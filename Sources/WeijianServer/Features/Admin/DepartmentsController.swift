@@ -1,0 +1,80 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// Departments (科室), kept by the system administrator.
+enum DepartmentsController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.endpoint(.GET, "app", "admin", "departments", access: .permission(.departmentsManage), use: list)
+        web.endpoint(.POST, "app", "admin", "departments", access: .permission(.departmentsManage), use: create)
+        web.endpoint(.POST, "app", "admin", "departments", ":departmentID", "toggle", access: .permission(.departmentsManage), use: toggle)
+        api.endpoint(.GET, "departments", access: .signedIn, use: listAPI)
+        api.endpoint(.POST, "departments", access: .permission(.departmentsManage), use: createAPI)
+    }
+
+    struct Row: Content {
+        let id: String
+        let code: String
+        let name: String
+        let isBusiness: Bool
+        let active: Bool
+    }
+
+    struct Page: Encodable, Sendable {
+        let rows: [Row]
+        var errors: [String] = []
+        var code = ""
+        var name = ""
+    }
+
+    struct Form: Content {
+        var code: String?
+        var name: String?
+        var isBusiness: String?
+    }
+
+    static func rows(_ db: any Database) async throws -> [Row] {
+        try await DepartmentQueries.all(on: db).map { Row(id: $0.id?.uuidString ?? "", code: $0.code, name: $0.name, isBusiness: $0.isBusiness, active: $0.active) }
+    }
+
+    @Sendable static func list(req: Request) async throws -> View {
+        try await req.renderPage("admin/departments", title: "科室", content: Page(rows: try await rows(req.db)))
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(Form.self)
+        do {
+            let department = try await DepartmentQueries.create(code: form.code ?? "", name: form.name ?? "", isBusiness: form.isBusiness == "on",
+                                                                actor: Actor(try req.currentUser), on: req.db, now: req.now)
+            return try await req.redirect(to: "/app/admin/departments", flash: "已新增科室“\(department.name)”")
+        } catch let error as ValidationErrors {
+            let page = Page(rows: try await rows(req.db), errors: error.errors.map(\.description), code: form.code ?? "", name: form.name ?? "")
+            return try await req.renderPage("admin/departments", title: "科室", content: page).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable static func toggle(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("departmentID").flatMap(UUID.init(uuidString:)), let department = try await Department.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "科室不存在")
+        }
+        try await DepartmentQueries.setActive(!department.active, department: department, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/admin/departments", flash: department.active ? "科室已启用" : "科室已停用")
+    }
+
+    @Sendable static func listAPI(req: Request) async throws -> [Row] { try await rows(req.db) }
+
+    struct APIInput: Content {
+        var code: String?
+        var name: String?
+        var isBusiness: Bool?
+    }
+
+    @Sendable static func createAPI(req: Request) async throws -> Response {
+        let input = try req.content.decode(APIInput.self)
+        let department = try await DepartmentQueries.create(code: input.code ?? "", name: input.name ?? "", isBusiness: input.isBusiness ?? true,
+                                                            actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await Row(id: department.id?.uuidString ?? "", code: department.code, name: department.name, isBusiness: department.isBusiness,
+                             active: department.active).encodeResponse(status: .created, for: req)
+    }
+}

@@ -1,0 +1,274 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WeijianCore
+
+/// Account administration (regulation 九(二)): the system administrator creates, disables,
+/// re-enables and resets accounts; the same functions serve the web UI, the API and `weijian admin`.
+enum UserQueries {
+    struct NewUser: Sendable {
+        var username: String
+        var displayName: String
+        var kind: User.Kind = .staff
+        var departmentID: UUID?
+        var profile = StaffQueries.ProfileInput()
+        /// Only the operator's command and the first start grant roles at creation; in the UI the
+        /// security administrator grants them.
+        var roles: Set<Role> = []
+    }
+
+    static let usernamePattern = "小写字母开头，3–32位小写字母、数字、点、下划线或连字符"
+
+    static func validate(_ input: NewUser, on db: any Database) async throws {
+        var errors = ValidationCollector()
+        let name = input.username.trimmed.lowercased()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+        if name.isEmpty {
+            errors.add(ValidationError(field: "用户名", code: "required", message: "必填，不能为空"))
+        } else if !(3...32).contains(name.count) || !name.allSatisfy(allowed.contains) || !(name.first?.isLetter ?? false) {
+            errors.add(ValidationError(field: "用户名", code: "username.format", message: "格式不符：\(usernamePattern)"))
+        } else if try await User.query(on: db).filter(\.$username == name).first() != nil {
+            errors.add(ValidationError(field: "用户名", code: "username.taken", message: "“\(name)”已被使用"))
+        }
+        let display = input.displayName.trimmed
+        if display.isEmpty {
+            errors.add(ValidationError(field: "姓名", code: "required", message: "必填，不能为空"))
+        } else if display.count > 40 {
+            errors.add(ValidationError(field: "姓名", code: "length", message: "不能超过40个字符"))
+        }
+        if let department = input.departmentID {
+            if try await Department.find(department, on: db) == nil {
+                errors.add(ValidationError(field: "所属科室", code: "department.unknown", message: "所选科室不存在"))
+            }
+        }
+        errors.run { try Role.checkSeparation(input.roles) }
+        errors.run { _ = try StaffQueries.validate(input.profile) }
+        try errors.check()
+    }
+
+    /// Creates an account with a one-time password, returned once to the caller.
+    static func create(_ input: NewUser, actor: Actor, app: Application, on db: any Database, now: Date) async throws -> (User, String) {
+        try await validate(input, on: db)
+        let password = Passwords.oneTime()
+        let hash = try await Passwords.hash(password, app: app)
+        let crypto = app.keyStore.fieldCrypto
+        let user = User(username: input.username.trimmed.lowercased(), displayName: input.displayName.trimmed, kind: input.kind,
+                        departmentID: input.departmentID, passwordHash: hash, now: now)
+        try await db.writeTransaction { tx in
+            try await user.create(on: tx)
+            let id = try user.requireID()
+            for role in input.roles { try await RoleGrant(userID: id, role: role, grantedBy: actor.name, at: now).create(on: tx) }
+            if input.kind == .staff {
+                try await StaffQueries.save(input.profile, userID: id, crypto: crypto, on: tx)
+                try await StaffQueries.reindex(userID: id, on: tx)
+            }
+            try await AuditLog.record("user.create", actor: actor, target: ("user", id.uuidString),
+                                      details: ["username": user.username, "roles": input.roles.map(\.rawValue).sorted().joined(separator: ",")],
+                                      on: tx, now: now)
+        }
+        return (user, password)
+    }
+
+    static func find(_ idOrName: String, on db: any Database) async throws -> User {
+        let user: User?
+        if let id = UUID(uuidString: idOrName) { user = try await User.find(id, on: db) } else {
+            user = try await User.query(on: db).filter(\.$username == idOrName.lowercased()).first()
+        }
+        guard let user else { throw Abort(.notFound, reason: "账号“\(idOrName)”不存在") }
+        return user
+    }
+
+    /// Disables or re-enables an account. Disabling ends its sessions at once.
+    static func setActive(_ active: Bool, user: User, actor: Actor, on db: any Database, now: Date) async throws {
+        if !active, try await isLastHolderOfSeparatedRole(user, on: db) {
+            throw ValidationError(field: "账号", code: "user.lastAdministrator", message: "这是该管理员角色的最后一个启用账号，不能停用")
+        }
+        user.status = active ? .active : .disabled
+        user.disabledAt = active ? nil : now
+        if active { user.failedAttempts = 0; user.lockedUntil = nil }
+        try await db.writeTransaction { tx in
+            try await user.save(on: tx)
+            if !active { try await Sessions.endAll(userID: try user.requireID(), on: tx) }
+            try await AuditLog.record(active ? "user.enable" : "user.disable", actor: actor, target: ("user", try user.requireID().uuidString),
+                                      details: ["username": user.username], on: tx, now: now)
+        }
+    }
+
+    /// Issues a new one-time password, unlocks the account and ends its sessions. The second
+    /// factor is kept unless `resetSecondFactor` (a lost phone).
+    static func resetPassword(user: User, resetSecondFactor: Bool, actor: Actor, app: Application, on db: any Database, now: Date) async throws -> String {
+        let password = Passwords.oneTime()
+        user.passwordHash = try await Passwords.hash(password, app: app)
+        user.mustChangePassword = true
+        user.passwordChangedAt = now
+        user.failedAttempts = 0
+        user.lockedUntil = nil
+        if resetSecondFactor {
+            user.totpEnabled = false
+            user.totpSecretCipher = nil
+            user.totpLastStep = nil
+        }
+        try await db.writeTransaction { tx in
+            try await user.save(on: tx)
+            try await Sessions.endAll(userID: try user.requireID(), on: tx)
+            try await AuditLog.record("user.resetPassword", actor: actor, target: ("user", try user.requireID().uuidString),
+                                      details: ["username": user.username, "secondFactorReset": String(resetSecondFactor)], on: tx, now: now)
+        }
+        return password
+    }
+
+    static func roles(of userID: UUID, on db: any Database) async throws -> Set<Role> {
+        Set(try await RoleGrant.query(on: db).filter(\.$user.$id == userID).all().compactMap { Role(rawValue: $0.role) })
+    }
+
+    /// Active accounts holding a role.
+    static func holders(of role: Role, on db: any Database) async throws -> [UUID] {
+        try await RoleGrant.query(on: db).filter(\.$role == role.rawValue).join(User.self, on: \RoleGrant.$user.$id == \User.$id)
+            .filter(User.self, \.$status == .active).all().map { $0.$user.id }
+    }
+
+    static func isLastHolderOfSeparatedRole(_ user: User, on db: any Database) async throws -> Bool {
+        let id = try user.requireID()
+        for role in try await roles(of: id, on: db) where role.isSeparatedAdministrator {
+            if try await holders(of: role, on: db).filter({ $0 != id }).isEmpty { return true }
+        }
+        return false
+    }
+
+    struct ListRow: Content {
+        let id: String
+        let username: String
+        let displayName: String
+        let kind: String
+        let department: String
+        let roles: String
+        let status: String
+        let active: Bool
+        let locked: Bool
+        let lastLogin: String
+        let totp: Bool
+    }
+
+    static func list(search: String?, now: Date, on db: any Database) async throws -> [ListRow] {
+        var query = User.query(on: db).with(\.$department).sort(\.$username)
+        if let search = search?.trimmed, !search.isEmpty {
+            query = query.group(.or) { $0.filter(\.$username ~~ search.lowercased()).filter(\.$displayName ~~ search) }
+        }
+        let users = try await query.limit(500).all()
+        let grants = try await RoleGrant.query(on: db).filter(\.$user.$id ~~ users.compactMap(\.id)).all()
+        return users.map { user in
+            let roles = grants.filter { $0.$user.id == user.id }.compactMap { Role(rawValue: $0.role) }.sorted()
+            return ListRow(id: user.id?.uuidString ?? "", username: user.username, displayName: user.displayName,
+                           kind: user.kind == .staff ? "本所人员" : "单位用户", department: user.department?.name ?? "—",
+                           roles: roles.isEmpty ? "（未授权）" : roles.map(\.chinese).joined(separator: "、"),
+                           status: user.status == .active ? "启用" : "停用", active: user.status == .active,
+                           locked: (user.lockedUntil ?? .distantPast) > now,
+                           lastLogin: user.lastLoginAt.map(Format.dateTime) ?? "从未登录", totp: user.totpEnabled)
+        }
+    }
+}
+
+/// Regulation 九(二)3: accounts not used for a long time are reviewed and disabled.
+enum AccountReview {
+    struct Row: Encodable, Sendable {
+        let id: String
+        let username: String
+        let displayName: String
+        let lastUsed: String
+        let idleDays: Int
+    }
+
+    static func staleAccounts(olderThanDays days: Int, on db: any Database, now: Date) async throws -> [Row] {
+        let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
+        let users = try await User.query(on: db).filter(\.$status == .active).sort(\.$username).all()
+        return users.compactMap { user in
+            let lastUsed = user.lastLoginAt ?? user.createdAt
+            guard lastUsed < cutoff else { return nil }
+            return Row(id: user.id?.uuidString ?? "", username: user.username, displayName: user.displayName,
+                       lastUsed: user.lastLoginAt.map(Format.dateTime) ?? "从未登录（创建于\(Format.dateTime(user.createdAt))）",
+                       idleDays: Int(now.timeIntervalSince(lastUsed) / 86_400))
+        }
+    }
+}
+
+/// Departments (科室), kept by the system administrator.
+enum DepartmentQueries {
+    static func create(code: String, name: String, isBusiness: Bool, actor: Actor, on db: any Database, now: Date) async throws -> Department {
+        var errors = ValidationCollector()
+        let code = code.trimmed.uppercased(), name = name.trimmed
+        errors.require(code, field: "科室代码")
+        errors.require(name, field: "科室名称")
+        if !code.isEmpty, !(code.count <= 16 && code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })) {
+            errors.add(ValidationError(field: "科室代码", code: "department.code", message: "应为不超过16位的字母或数字"))
+        }
+        if name.count > 40 { errors.add(ValidationError(field: "科室名称", code: "length", message: "不能超过40个字符")) }
+        if !code.isEmpty, try await Department.query(on: db).filter(\.$code == code).first() != nil {
+            errors.add(ValidationError(field: "科室代码", code: "department.codeTaken", message: "“\(code)”已存在"))
+        }
+        if !name.isEmpty, try await Department.query(on: db).filter(\.$name == name).first() != nil {
+            errors.add(ValidationError(field: "科室名称", code: "department.nameTaken", message: "“\(name)”已存在"))
+        }
+        try errors.check()
+        let department = Department(code: code, name: name, isBusiness: isBusiness, now: now)
+        try await db.writeTransaction { tx in
+            try await department.create(on: tx)
+            try await AuditLog.record("department.create", actor: actor, target: ("department", try department.requireID().uuidString),
+                                      details: ["code": code, "name": name], on: tx, now: now)
+        }
+        return department
+    }
+
+    static func setActive(_ active: Bool, department: Department, actor: Actor, on db: any Database, now: Date) async throws {
+        department.active = active
+        try await db.writeTransaction { tx in
+            try await department.save(on: tx)
+            try await AuditLog.record(active ? "department.enable" : "department.disable", actor: actor,
+                                      target: ("department", try department.requireID().uuidString), details: ["name": department.name], on: tx, now: now)
+        }
+    }
+
+    static func all(activeOnly: Bool = false, on db: any Database) async throws -> [Department] {
+        var query = Department.query(on: db).sort(\.$code)
+        if activeOnly { query = query.filter(\.$active == true) }
+        return try await query.all()
+    }
+}
+
+/// Role and scope grants (the security administrator's duty).
+enum GrantQueries {
+    static func setGrants(for user: User, roles: Set<Role>, scopes: [(DataScopeGrant.Dimension, String)], actor: Actor,
+                          actorUserID: UUID?, on db: any Database, now: Date) async throws {
+        let userID = try user.requireID()
+        if userID == actorUserID {
+            throw ValidationError(field: "授权对象", code: "grant.self", message: "不能为自己的账号授权（须由另一名安全管理员办理）")
+        }
+        try Role.checkSeparation(roles)
+        if user.kind == .portal && roles != [.entityUser] && !roles.isEmpty {
+            throw ValidationError(field: "角色", code: "roles.portal", message: "被监督单位账号只能授予“被监督单位用户”角色")
+        }
+        if user.kind == .staff && roles.contains(.entityUser) {
+            throw ValidationError(field: "角色", code: "roles.portalExclusive", message: "本所人员不能授予“被监督单位用户”角色")
+        }
+        let current = try await UserQueries.roles(of: userID, on: db)
+        for role in current.subtracting(roles) where role.isSeparatedAdministrator {
+            if try await UserQueries.holders(of: role, on: db).filter({ $0 != userID }).isEmpty {
+                throw ValidationError(field: "角色", code: "roles.lastAdministrator", message: "不能撤销最后一名\(role.chinese)的角色")
+            }
+        }
+        try await db.writeTransaction { tx in
+            try await RoleGrant.query(on: tx).filter(\.$user.$id == userID).delete()
+            try await DataScopeGrant.query(on: tx).filter(\.$user.$id == userID).delete()
+            for role in roles.sorted() { try await RoleGrant(userID: userID, role: role, grantedBy: actor.name, at: now).create(on: tx) }
+            for (dimension, value) in scopes {
+                try await DataScopeGrant(userID: userID, dimension: dimension, value: value, grantedBy: actor.name, at: now).create(on: tx)
+            }
+            try await AuditLog.record("grants.set", actor: actor, target: ("user", userID.uuidString),
+                                      details: ["username": user.username,
+                                                "roles": roles.map(\.rawValue).sorted().joined(separator: ","),
+                                                "previousRoles": current.map(\.rawValue).sorted().joined(separator: ","),
+                                                "scopes": scopes.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ",")],
+                                      on: tx, now: now)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// The system administrator's account pages and API (regulation 九(二)).
+enum UsersController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.endpoint(.GET, "app", "admin", "users", access: .permission(.usersManage), use: list)
+        web.endpoint(.GET, "app", "admin", "users", "new", access: .permission(.usersManage), use: newForm)
+        web.endpoint(.POST, "app", "admin", "users", access: .permission(.usersManage), use: create)
+        web.endpoint(.GET, "app", "admin", "users", ":userID", access: .permission(.usersManage), use: show)
+        web.endpoint(.POST, "app", "admin", "users", ":userID", "disable", access: .permission(.usersManage), use: disable)
+        web.endpoint(.POST, "app", "admin", "users", ":userID", "enable", access: .permission(.usersManage), use: enable)
+        web.endpoint(.POST, "app", "admin", "users", ":userID", "reset", access: .permission(.usersManage), use: reset)
+        web.endpoint(.GET, "app", "admin", "account-review", access: .permission(.usersManage), use: review)
+        web.endpoint(.POST, "app", "admin", "account-review", "disable", access: .permission(.usersManage), use: reviewDisable)
+        api.endpoint(.GET, "users", access: .permission(.usersManage), use: listAPI)
+        api.endpoint(.POST, "users", access: .permission(.usersManage), use: createAPI)
+        api.endpoint(.POST, "users", ":userID", "disable", access: .permission(.usersManage), use: disableAPI)
+        api.endpoint(.POST, "users", ":userID", "enable", access: .permission(.usersManage), use: enableAPI)
+    }
+
+    struct ListPage: Encodable, Sendable {
+        let rows: [UserQueries.ListRow]
+        let q: String
+    }
+
+    @Sendable static func list(req: Request) async throws -> View {
+        let q = (try? req.query.get(String.self, at: "q")) ?? ""
+        return try await req.renderPage("admin/users", title: "用户账号", content: ListPage(rows: try await UserQueries.list(search: q, now: req.now, on: req.db), q: q))
+    }
+
+    struct Option: Encodable, Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct UserForm: Content {
+        var username: String?
+        var displayName: String?
+        var departmentID: String?
+        var title: String?
+        var certificateNumber: String?
+        var certificateExpiry: String?
+        var phone: String?
+        var idNumber: String?
+    }
+
+    struct NewPage: Encodable, Sendable {
+        var form: UserFormValues
+        var departments: [Option]
+        var errors: [String] = []
+    }
+
+    /// The form's values echoed back; ID numbers are never echoed.
+    struct UserFormValues: Encodable, Sendable {
+        var username = "", displayName = "", title = "", certificateNumber = "", certificateExpiry = "", phone = ""
+    }
+
+    static func departmentOptions(_ req: Request, selected: String?) async throws -> [Option] {
+        try await DepartmentQueries.all(activeOnly: true, on: req.db).map {
+            Option(value: $0.id?.uuidString ?? "", label: "\($0.name)（\($0.code)）", selected: $0.id?.uuidString == selected)
+        }
+    }
+
+    @Sendable static func newForm(req: Request) async throws -> View {
+        try await req.renderPage("admin/user-new", title: "新建账号", content: NewPage(form: .init(), departments: try await departmentOptions(req, selected: nil)))
+    }
+
+    static func input(from form: UserForm) throws -> UserQueries.NewUser {
+        var departmentID: UUID?
+        if let text = form.departmentID?.trimmed, !text.isEmpty {
+            guard let id = UUID(uuidString: text) else { throw ValidationError(field: "所属科室", code: "department.unknown", message: "所选科室不存在") }
+            departmentID = id
+        }
+        return UserQueries.NewUser(username: form.username ?? "", displayName: form.displayName ?? "", departmentID: departmentID,
+                                   profile: .init(title: form.title, certificateNumber: form.certificateNumber,
+                                                  certificateExpiry: form.certificateExpiry, phone: form.phone, idNumber: form.idNumber))
+    }
+
+    struct CreatedPage: Encodable, Sendable {
+        let id: String
+        let username: String
+        let displayName: String
+        let password: String
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(UserForm.self)
+        do {
+            let (user, password) = try await UserQueries.create(try input(from: form), actor: Actor(try req.currentUser), app: req.application, on: req.db, now: req.now)
+            let page = CreatedPage(id: user.id?.uuidString ?? "", username: user.username, displayName: user.displayName, password: password)
+            return try await req.renderPage("admin/user-created", title: "账号已创建", content: page).encodeResponse(for: req)
+        } catch let error as ValidationErrors {
+            return try await rerender(req, form: form, errors: error.errors)
+        } catch let error as ValidationError {
+            return try await rerender(req, form: form, errors: [error])
+        }
+    }
+
+    static func rerender(_ req: Request, form: UserForm, errors: [ValidationError]) async throws -> Response {
+        let values = UserFormValues(username: form.username ?? "", displayName: form.displayName ?? "", title: form.title ?? "",
+                                    certificateNumber: form.certificateNumber ?? "", certificateExpiry: form.certificateExpiry ?? "", phone: form.phone ?? "")
+        let page = NewPage(form: values, departments: try await departmentOptions(req, selected: form.departmentID), errors: errors.map(\.description))
+        return try await req.renderPage("admin/user-new", title: "新建账号", content: page).encodeResponse(status: .unprocessableEntity, for: req)
+    }
+
+    struct ShowPage: Encodable, Sendable {
+        let id: String
+        let username: String
+        let displayName: String
+        let department: String
+        let roles: String
+        let active: Bool
+        let locked: Bool
+        let lockedUntil: String
+        let totp: Bool
+        let lastLogin: String
+        let created: String
+        var newPassword: String?
+    }
+
+    static func showPage(_ req: Request, user: User, newPassword: String? = nil) async throws -> ShowPage {
+        try await user.$department.load(on: req.db)
+        let roles = try await UserQueries.roles(of: try user.requireID(), on: req.db)
+        return ShowPage(id: try user.requireID().uuidString, username: user.username, displayName: user.displayName,
+                        department: user.department?.name ?? "—", roles: roles.isEmpty ? "（未授权）" : roles.sorted().map(\.chinese).joined(separator: "、"),
+                        active: user.status == .active, locked: (user.lockedUntil ?? .distantPast) > req.now,
+                        lockedUntil: user.lockedUntil.map(Format.dateTime) ?? "", totp: user.totpEnabled,
+                        lastLogin: user.lastLoginAt.map(Format.dateTime) ?? "从未登录", created: Format.dateTime(user.createdAt), newPassword: newPassword)
+    }
+
+    static func target(_ req: Request) async throws -> User {
+        guard let id = req.parameters.get("userID").flatMap(UUID.init(uuidString:)), let user = try await User.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "账号不存在")
+        }
+        return user
+    }
+
+    @Sendable static func show(req: Request) async throws -> View {
+        try await req.renderPage("admin/user", title: "账号详情", content: try await showPage(req, user: try await target(req)))
+    }
+
+    @Sendable static func disable(req: Request) async throws -> Response {
+        let user = try await target(req)
+        try await UserQueries.setActive(false, user: user, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: "账号已停用，其登录会话已全部结束")
+    }
+
+    @Sendable static func enable(req: Request) async throws -> Response {
+        let user = try await target(req)
+        try await UserQueries.setActive(true, user: user, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: "账号已启用")
+    }
+
+    struct ResetForm: Content { var resetSecondFactor: String? }
+
+    @Sendable static func reset(req: Request) async throws -> View {
+        let user = try await target(req)
+        let form = try req.content.decode(ResetForm.self)
+        let password = try await UserQueries.resetPassword(user: user, resetSecondFactor: form.resetSecondFactor == "on", actor: Actor(try req.currentUser),
+                                                           app: req.application, on: req.db, now: req.now)
+        return try await req.renderPage("admin/user", title: "账号详情", content: try await showPage(req, user: user, newPassword: password))
+    }
+
+    struct ReviewPage: Encodable, Sendable {
+        let days: Int
+        let rows: [AccountReview.Row]
+    }
+
+    @Sendable static func review(req: Request) async throws -> View {
+        let policy = try await req.securitySettings()
+        let rows = try await AccountReview.staleAccounts(olderThanDays: policy.accountReviewUnusedDays, on: req.db, now: req.now)
+        return try await req.renderPage("admin/account-review", title: "账号清理审核", content: ReviewPage(days: policy.accountReviewUnusedDays, rows: rows))
+    }
+
+    struct ReviewForm: Content { var userIDs: [String]? }
+
+    @Sendable static func reviewDisable(req: Request) async throws -> Response {
+        let ids = (try req.content.decode(ReviewForm.self).userIDs ?? []).compactMap(UUID.init(uuidString:))
+        guard !ids.isEmpty else { return try await req.redirect(to: "/app/admin/account-review", flash: "未选择账号") }
+        let actor = Actor(try req.currentUser)
+        var disabled = 0
+        var skipped: [String] = []
+        for id in ids {
+            guard let user = try await User.find(id, on: req.db), user.status == .active else { continue }
+            do {
+                try await UserQueries.setActive(false, user: user, actor: actor, on: req.db, now: req.now)
+                disabled += 1
+            } catch let error as ValidationError {
+                skipped.append("\(user.username)：\(error.message)")
+            }
+        }
+        let note = skipped.isEmpty ? "" : "；未停用：" + skipped.joined(separator: "；")
+        return try await req.redirect(to: "/app/admin/account-review", flash: "已停用\(disabled)个账号\(note)")
+    }
+
+    @Sendable static func listAPI(req: Request) async throws -> [UserQueries.ListRow] {
+        try await UserQueries.list(search: try? req.query.get(String.self, at: "q"), now: req.now, on: req.db)
+    }
+
+    struct CreatedAPI: Content {
+        let id: String
+        let username: String
+        let oneTimePassword: String
+    }
+
+    @Sendable static func createAPI(req: Request) async throws -> Response {
+        let form = try req.content.decode(UserForm.self)
+        let (user, password) = try await UserQueries.create(try input(from: form), actor: Actor(try req.currentUser), app: req.application, on: req.db, now: req.now)
+        return try await CreatedAPI(id: user.id?.uuidString ?? "", username: user.username, oneTimePassword: password).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func disableAPI(req: Request) async throws -> HTTPStatus {
+        try await UserQueries.setActive(false, user: try await target(req), actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return .noContent
+    }
+
+    @Sendable static func enableAPI(req: Request) async throws -> HTTPStatus {
+        try await UserQueries.setActive(true, user: try await target(req), actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return .noContent
+    }
+}

@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// The staff directory (人员信息) within the reader's department scope, with personal data masked
+/// and revealed one field at a time for a stated purpose (regulation 六(一)2, 七(二)).
+enum StaffController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.endpoint(.GET, "app", "staff", access: .permission(.staffDirectoryRead), use: list)
+        web.endpoint(.POST, "app", "staff", ":userID", "reveal", access: .permission(.personalDataReveal), use: revealWeb)
+        api.endpoint(.GET, "staff", access: .permission(.staffDirectoryRead), use: listAPI)
+        api.endpoint(.POST, "staff", ":userID", "reveal", access: .permission(.personalDataReveal), use: revealAPI)
+    }
+
+    struct ListPage: Encodable, Sendable {
+        let rows: [StaffQueries.DirectoryRow]
+        let q: String
+        let canReveal: Bool
+        let purposes: [String]
+        var revealed: Revealed?
+        var error: String?
+    }
+
+    struct Revealed: Encodable, Sendable, Content {
+        let userID: String
+        let displayName: String
+        let field: String
+        let fieldName: String
+        let value: String
+        let purpose: String
+    }
+
+    static let purposes = ["执法联络", "案件办理", "投诉处理", "人事管理", "信息核对"]
+
+    static func rows(_ req: Request, q: String?) async throws -> [StaffQueries.DirectoryRow] {
+        let user = try req.currentUser
+        return try await StaffQueries.directory(scope: user.scope, search: q, crypto: req.fieldCrypto, today: req.application.clock.today, on: req.db)
+    }
+
+    @Sendable static func list(req: Request) async throws -> View {
+        let q = (try? req.query.get(String.self, at: "q")) ?? ""
+        let page = ListPage(rows: try await rows(req, q: q), q: q, canReveal: try req.currentUser.can(.personalDataReveal), purposes: purposes)
+        return try await req.renderPage("internal/staff", title: "人员信息", content: page)
+    }
+
+    @Sendable static func listAPI(req: Request) async throws -> [StaffQueries.DirectoryRow] {
+        try await rows(req, q: try? req.query.get(String.self, at: "q"))
+    }
+
+    struct RevealInput: Content {
+        var field: String?
+        var purpose: String?
+    }
+
+    /// Reveals one field: checks scope, requires a purpose, and audits the reveal in the same
+    /// transaction that reads the plaintext.
+    static func reveal(_ req: Request) async throws -> Revealed {
+        let user = try req.currentUser
+        let input = try req.content.decode(RevealInput.self)
+        var errors = ValidationCollector()
+        let purpose = input.purpose?.trimmed ?? ""
+        if purpose.count < 2 { errors.add(ValidationError(field: "查询用途", code: "reveal.purpose", message: "必填，请说明查看明文的用途（至少2个字）")) }
+        if purpose.count > 100 { errors.add(ValidationError(field: "查询用途", code: "length", message: "不能超过100个字符")) }
+        try errors.check()
+        guard let targetID = req.parameters.get("userID").flatMap(UUID.init(uuidString:)),
+              let target = try await User.find(targetID, on: req.db), target.kind == .staff else {
+            throw Abort(.notFound, reason: "人员不存在")
+        }
+        guard user.scope.allowsDepartment(target.$department.id) else {
+            try await req.audit("personal.reveal", target: ("staff", targetID.uuidString), outcome: .denied, details: ["reason": "scope"])
+            throw Abort(.forbidden, reason: "该人员不在您的数据范围内")
+        }
+        let crypto = req.fieldCrypto
+        return try await req.db.writeTransaction { tx in
+            let (spec, value) = try await StaffQueries.reveal(userID: targetID, field: input.field ?? "", crypto: crypto, on: tx)
+            guard let value else { throw Abort(.notFound, reason: "\(spec.kind.chinese)：未登记") }
+            try await req.audit("personal.reveal", target: ("staff", targetID.uuidString), details: ["field": spec.name, "purpose": purpose], on: tx)
+            return Revealed(userID: targetID.uuidString, displayName: target.displayName, field: spec.name, fieldName: spec.kind.chinese,
+                            value: value, purpose: purpose)
+        }
+    }
+
+    @Sendable static func revealWeb(req: Request) async throws -> Response {
+        var page = ListPage(rows: try await rows(req, q: nil), q: "", canReveal: true, purposes: purposes)
+        do {
+            page.revealed = try await reveal(req)
+            return try await req.renderPage("internal/staff", title: "人员信息", content: page).encodeResponse(for: req)
+        } catch let error as ValidationErrors {
+            page.error = error.description
+            return try await req.renderPage("internal/staff", title: "人员信息", content: page).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable static func revealAPI(req: Request) async throws -> Revealed {
+        try await reveal(req)
+    }
+}

@@ -1,0 +1,244 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WeijianCore
+
+/// The append-only, hash-chained audit log (DESIGN.md "Audit log").
+///
+/// Appending takes the chain head row first (`UPDATE … RETURNING`), which serialises appends on
+/// both engines, so concurrent requests and several nodes still build one unbroken chain.
+public enum AuditLog {
+    public enum Outcome: String, Sendable, CaseIterable {
+        case success, denied, failure
+        public var chinese: String {
+            switch self {
+            case .success: "成功"
+            case .denied: "拒绝"
+            case .failure: "失败"
+            }
+        }
+    }
+
+    /// Records one event. Call it with the transaction that makes the change, so the change and its
+    /// record commit together.
+    public static func record(_ action: String, actor: Actor, target: (type: String, id: String) = ("", ""),
+                              outcome: Outcome = .success, details: [String: String] = [:], ip: String = "",
+                              on db: any Database, now: Date) async throws {
+        let detailText = canonicalJSON(details)
+        try await db.writeTransaction { tx in
+            guard let head = try await tx.sql.raw("""
+                UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash
+                """).first() else {
+                throw Abort(.internalServerError, reason: "审计日志头记录缺失")
+            }
+            let sequence = try head.decode(column: "last_seq", as: Int64.self)
+            let previous = try head.decode(column: "last_hash", as: String.self)
+            let event = AuditRecord(sequence: sequence, occurredAt: Date(millis: now.millis), actorID: actor.id,
+                                    actorName: actor.name, action: action, targetType: target.type, targetID: target.id,
+                                    outcome: outcome.rawValue, sourceIP: ip, details: detailText, previousHash: previous).sealed()
+            try await tx.sql.insert(into: "audit_events")
+                .columns("seq", "occurred_at", "actor_id", "actor_name", "action", "target_type", "target_id",
+                         "outcome", "source_ip", "details", "prev_hash", "hash")
+                .values(SQLBind(event.sequence), SQLBind(now.millis), SQLBind(event.actorID), SQLBind(event.actorName),
+                        SQLBind(event.action), SQLBind(event.targetType), SQLBind(event.targetID), SQLBind(event.outcome),
+                        SQLBind(event.sourceIP), SQLBind(event.details), SQLBind(event.previousHash), SQLBind(event.hash))
+                .run()
+            try await tx.sql.update("audit_head").set("last_hash", to: event.hash).where("id", .equal, 1).run()
+        }
+        AppMetrics.shared.increment("weijian_audit_events_total")
+    }
+
+    /// Sorted-key JSON, so equal details always hash equally.
+    static func canonicalJSON(_ details: [String: String]) -> String {
+        guard !details.isEmpty else { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(details)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Signs a checkpoint over the chain head when events arrived since the last one.
+    @discardableResult
+    public static func checkpoint(on db: any Database, keys: KeyStore, now: Date) async throws -> AuditCheckpoint? {
+        try await db.writeTransaction { tx in
+            guard let head = try await tx.sql.raw("UPDATE audit_head SET last_seq = last_seq WHERE id = 1 RETURNING last_seq, last_hash").first() else {
+                return nil
+            }
+            let lastSequence = try head.decode(column: "last_seq", as: Int64.self)
+            let lastHash = try head.decode(column: "last_hash", as: String.self)
+            let sealed = try await tx.sql.select().column(SQLFunction("MAX", args: SQLIdentifier("last_seq")), as: "m")
+                .from("audit_checkpoints").first()?.decode(column: "m", as: Int64?.self) ?? 0
+            guard lastSequence > sealed else { return nil }
+            let signer = try keys.auditSigner()
+            let checkpoint = try AuditCheckpoint(lastSequence: lastSequence, lastHash: lastHash, signedAt: Date(millis: now.millis),
+                                                 keyID: signer.id).signed(with: signer.key)
+            try await tx.sql.insert(into: "audit_checkpoints")
+                .columns("last_seq", "last_hash", "signed_at", "key_id", "signature")
+                .values(SQLBind(checkpoint.lastSequence), SQLBind(checkpoint.lastHash), SQLBind(now.millis),
+                        SQLBind(checkpoint.keyID), SQLBind(checkpoint.signature))
+                .run()
+            return checkpoint
+        }
+    }
+
+    /// Verifies the whole chain, reading it in batches.
+    public static func verify(on db: any Database, keys: KeyStore) async throws -> AuditVerification {
+        let checkpoints = try await db.sql.select().columns("last_seq", "last_hash", "signed_at", "key_id", "signature")
+            .from("audit_checkpoints").orderBy("last_seq").all()
+            .map { row in
+                AuditCheckpoint(lastSequence: try row.decode(column: "last_seq", as: Int64.self),
+                                lastHash: try row.decode(column: "last_hash", as: String.self),
+                                signedAt: Date(millis: try row.decode(column: "signed_at", as: Int64.self)),
+                                keyID: try row.decode(column: "key_id", as: String.self),
+                                signature: try row.decode(column: "signature", as: String.self))
+            }
+        var verifier = AuditChainVerifier(checkpoints: checkpoints, publicKeys: keys.auditPublicKeys())
+        var after: Int64 = 0
+        while true {
+            let rows = try await eventQuery(on: db).where("seq", .greaterThan, after).orderBy("seq").limit(2000).all(decoding: EventRow.self)
+            if rows.isEmpty { break }
+            for row in rows { verifier.feed(row.record) }
+            after = rows[rows.count - 1].seq
+        }
+        var result = verifier.finish()
+        if let head = try await db.sql.select().column("last_seq").from("audit_head").where("id", .equal, 1).first(),
+           let headSequence = try? head.decode(column: "last_seq", as: Int64.self), headSequence > after,
+           !result.problems.contains(where: { if case .truncated = $0 { true } else { false } }) {
+            result.problems.append(.truncated(checkpointSequence: headSequence, lastPresent: after))
+        }
+        return result
+    }
+
+    struct EventRow: Decodable, Sendable {
+        let seq: Int64
+        let occurred_at: Int64
+        let actor_id: String
+        let actor_name: String
+        let action: String
+        let target_type: String
+        let target_id: String
+        let outcome: String
+        let source_ip: String
+        let details: String
+        let prev_hash: String
+        let hash: String
+
+        var record: AuditRecord {
+            AuditRecord(sequence: seq, occurredAt: Date(millis: occurred_at), actorID: actor_id, actorName: actor_name,
+                        action: action, targetType: target_type, targetID: target_id, outcome: outcome, sourceIP: source_ip,
+                        details: details, previousHash: prev_hash, hash: hash)
+        }
+    }
+
+    static func eventQuery(on db: any Database) -> SQLSelectBuilder {
+        db.sql.select().columns("seq", "occurred_at", "actor_id", "actor_name", "action", "target_type", "target_id",
+                                "outcome", "source_ip", "details", "prev_hash", "hash").from("audit_events")
+    }
+
+    /// Filters for the auditor's search.
+    public struct Filter: Sendable {
+        public var actor: String?
+        public var action: String?
+        public var outcome: String?
+        public var from: Date?
+        public var until: Date?
+        public var text: String?
+        public var beforeSequence: Int64?
+        public var limit = 50
+        public init() {}
+    }
+
+    static func search(_ filter: Filter, on db: any Database) async throws -> [EventRow] {
+        var query = eventQuery(on: db)
+        if let actor = filter.actor, !actor.isEmpty { query = query.where("actor_name", .like, "%\(escapeLike(actor))%") }
+        if let action = filter.action, !action.isEmpty { query = query.where("action", .like, "\(escapeLike(action))%") }
+        if let outcome = filter.outcome, !outcome.isEmpty { query = query.where("outcome", .equal, outcome) }
+        if let from = filter.from { query = query.where("occurred_at", .greaterThanOrEqual, from.millis) }
+        if let until = filter.until { query = query.where("occurred_at", .lessThan, until.millis) }
+        if let text = filter.text, !text.isEmpty {
+            let pattern = "%\(escapeLike(text))%"
+            query = query.where { group in
+                group.where("details", .like, pattern).orWhere("target_id", .like, pattern).orWhere("target_type", .like, pattern)
+            }
+        }
+        if let before = filter.beforeSequence { query = query.where("seq", .lessThan, before) }
+        return try await query.orderBy("seq", .descending).limit(filter.limit).all(decoding: EventRow.self)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+    }
+}
+
+struct CreateAuditLog: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("audit_events")
+            .field("seq", .int64, .identifier(auto: false))
+            .field("occurred_at", .int64, .required)
+            .field("actor_id", .string, .required)
+            .field("actor_name", .string, .required)
+            .field("action", .string, .required)
+            .field("target_type", .string, .required)
+            .field("target_id", .string, .required)
+            .field("outcome", .string, .required)
+            .field("source_ip", .string, .required)
+            .field("details", .string, .required)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .create()
+        try await database.schema("audit_head")
+            .field("id", .int, .identifier(auto: false))
+            .field("last_seq", .int64, .required)
+            .field("last_hash", .string, .required)
+            .create()
+        try await database.schema("audit_checkpoints")
+            .field("last_seq", .int64, .identifier(auto: false))
+            .field("last_hash", .string, .required)
+            .field("signed_at", .int64, .required)
+            .field("key_id", .string, .required)
+            .field("signature", .string, .required)
+            .create()
+        try await database.sql.insert(into: "audit_head").columns("id", "last_seq", "last_hash")
+            .values(SQLBind(1), SQLBind(Int64(0)), SQLBind(AuditRecord.genesisHash)).run()
+        let sql = database.sql
+        try await sql.raw("CREATE INDEX audit_events_time ON audit_events (occurred_at)").run()
+        try await sql.raw("CREATE INDEX audit_events_actor ON audit_events (actor_id)").run()
+        // Append-only: the application never changes or removes an event. Someone with direct
+        // database access can drop these triggers; the hash chain and signed checkpoints then show it.
+        switch database.engine {
+        case .sqlite:
+            try await sql.raw("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END").run()
+            try await sql.raw("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END").run()
+        case .postgres:
+            try await sql.raw("""
+                CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION '审计日志只能追加'; END $$
+                """).run()
+            try await sql.raw("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("audit_checkpoints").delete()
+        try await database.schema("audit_head").delete()
+        try await database.schema("audit_events").delete()
+        if database.engine == .postgres { try await database.sql.raw("DROP FUNCTION IF EXISTS audit_events_append_only").run() }
+    }
+}
+
+extension Request {
+    /// Records an event attributed to the signed-in user (or anonymous), with the client address.
+    public func audit(_ action: String, target: (type: String, id: String) = ("", ""), outcome: AuditLog.Outcome = .success,
+                      details: [String: String] = [:], on database: (any Database)? = nil) async throws {
+        let actor = auth.get(CurrentUser.self).map(Actor.init) ?? .anonymous
+        try await AuditLog.record(action, actor: actor, target: target, outcome: outcome, details: details,
+                                  ip: clientIP, on: database ?? db, now: now)
+    }
+
+    /// The client's address; behind the documented proxy, the address nginx passes on.
+    public var clientIP: String {
+        if application.weijianSettings.behindProxy, let forwarded = headers.first(name: "X-Real-IP") { return forwarded }
+        return remoteAddress?.ipAddress ?? ""
+    }
+}

@@ -1,0 +1,137 @@
+import Crypto
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// Browser sessions: creation, sign-in upgrade with a new id, expiry and sign-out.
+public enum Sessions {
+    static let cookieName = "wj_session"
+
+    static func randomToken(bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Starts a session: anonymous (for the sign-in form's CSRF token) or for a user.
+    static func create(for user: User?, stage: UserSession.Stage, on req: Request) async throws -> (UserSession, String) {
+        let token = randomToken()
+        let session = UserSession()
+        session.tokenHash = hash(token)
+        session.$user.id = try user?.requireID()
+        session.stage = stage
+        session.csrfToken = randomToken(bytes: 24)
+        session.secondFactorDone = false
+        session.ip = req.clientIP
+        session.createdAt = req.now
+        session.lastSeenAt = req.now
+        try await session.create(on: req.db)
+        return (session, token)
+    }
+
+    static func cookie(_ token: String, secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: token, expires: nil, maxAge: nil, domain: nil, path: "/", isSecure: secure,
+                          isHTTPOnly: true, sameSite: .strict)
+    }
+
+    static func clearCookie(secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+    }
+
+    /// Ends every session of a user (sign-out everywhere, disabled account, password reset).
+    static func endAll(userID: UUID, on db: any Database) async throws {
+        try await UserSession.query(on: db).filter(\.$user.$id == userID).delete()
+    }
+}
+
+/// Request-scoped state of the browser session.
+struct SessionState: Sendable {
+    let session: UserSession
+    let user: User?
+    /// True when the previous session ended by idle timeout (the sign-in page says so).
+    var expired = false
+}
+
+extension Request {
+    struct SessionStateKey: StorageKey { typealias Value = SessionState }
+    var sessionState: SessionState? {
+        get { storage[SessionStateKey.self] }
+        set { storage[SessionStateKey.self] = newValue }
+    }
+
+    /// The CSRF token of this request's session, for forms.
+    var csrfToken: String { sessionState?.session.csrfToken ?? "" }
+}
+
+/// Loads the browser session from its cookie: idle timeout, disabled accounts and the sign-in
+/// stage are enforced here, for every non-API request.
+struct SessionAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let token = request.cookies[Sessions.cookieName]?.string, !token.isEmpty,
+           let session = try await UserSession.query(on: request.db).filter(\.$tokenHash == Sessions.hash(token)).with(\.$user).first() {
+            let policy = try await request.securitySettings()
+            let idle = request.now.timeIntervalSince(session.lastSeenAt)
+            if idle > Double(policy.idleTimeoutMinutes * 60) || session.user?.status == .disabled {
+                try await session.delete(on: request.db)
+                if session.user != nil, idle > Double(policy.idleTimeoutMinutes * 60) {
+                    try? await AuditLog.record("session.timeout", actor: session.user.map { Actor(id: $0.id?.uuidString ?? "", name: "\($0.displayName)(\($0.username))") } ?? .anonymous,
+                                               ip: request.clientIP, on: request.db, now: request.now)
+                }
+                request.storage[ExpiredSessionKey.self] = session.user != nil
+            } else {
+                // Touch at most once a minute: idle time needs minute precision, not a write per request.
+                if idle > 60 {
+                    session.lastSeenAt = request.now
+                    try await session.save(on: request.db)
+                }
+                request.sessionState = SessionState(session: session, user: session.user)
+                if let user = session.user, session.stage == .active {
+                    request.auth.login(try await CurrentUser.load(user, sessionID: session.id, csrfToken: session.csrfToken, on: request.db))
+                }
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    struct ExpiredSessionKey: StorageKey { typealias Value = Bool }
+}
+
+/// Authenticates API requests by bearer token.
+struct BearerTokenAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization {
+            let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == Sessions.hash(bearer.token)).with(\.$user).first()
+            guard let token, token.revokedAt == nil, token.expiresAt.map({ $0 > request.now }) ?? true, token.user.status == .active else {
+                AppMetrics.shared.increment("weijian_api_token_rejected_total")
+                throw APIError(.unauthorized, code: "token.invalid", message: "访问令牌无效、已撤销或已过期")
+            }
+            if token.lastUsedAt.map({ request.now.timeIntervalSince($0) > 60 }) ?? true {
+                token.lastUsedAt = request.now
+                try await token.save(on: request.db)
+            }
+            request.auth.login(try await CurrentUser.load(token.user, sessionID: nil, csrfToken: nil, on: request.db))
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Every form post of a browser session must carry the session's CSRF token.
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.method == .POST else { return try await next.respond(to: request) }
+        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
+        guard let expected = request.sessionState?.session.csrfToken, let sent,
+              Array(Sessions.hash(sent).utf8) == Array(Sessions.hash(expected).utf8) else {
+            try? await request.audit("csrf.rejected", target: ("path", request.url.path), outcome: .denied)
+            throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The in-app inbox of tasks (待办) and reminders (提醒). A `dedupeKey` keeps a reminder that a
+/// daily job raises from appearing twice.
+public enum Inbox {
+    public enum Kind: String, Sendable, Codable {
+        case task, reminder
+        public var chinese: String { self == .task ? "待办" : "提醒" }
+    }
+
+    public struct Item: Decodable, Sendable {
+        let id: Int64
+        let kind: String
+        let title: String
+        let body: String
+        let link: String
+        let due_date: String?
+        let created_at: Int64
+        let read_at: Int64?
+    }
+
+    public static func notify(userID: UUID, kind: Kind, title: String, body: String = "", link: String = "",
+                              dueDate: String? = nil, dedupeKey: String? = nil, on db: any Database, now: Date) async throws {
+        if let dedupeKey {
+            let existing = try await db.sql.select().column("id").from("notifications")
+                .where("user_id", .equal, userID.uuidString).where("dedupe_key", .equal, dedupeKey).first()
+            if existing != nil { return }
+        }
+        try await db.sql.insert(into: "notifications")
+            .columns("user_id", "kind", "title", "body", "link", "due_date", "dedupe_key", "created_at", "read_at")
+            .values(SQLBind(userID.uuidString), SQLBind(kind.rawValue), SQLBind(title), SQLBind(body), SQLBind(link),
+                    SQLBind(dueDate), SQLBind(dedupeKey), SQLBind(now.millis), SQLBind(Int64?.none))
+            .run()
+    }
+
+    static func items(for userID: UUID, includeRead: Bool = false, limit: Int = 50, on db: any Database) async throws -> [Item] {
+        var query = db.sql.select().columns("id", "kind", "title", "body", "link", "due_date", "created_at", "read_at")
+            .from("notifications").where("user_id", .equal, userID.uuidString)
+        if !includeRead { query = query.where("read_at", .is, SQLLiteral.null) }
+        return try await query.orderBy("id", .descending).limit(limit).all(decoding: Item.self)
+    }
+
+    static func markRead(id: Int64, userID: UUID, on db: any Database, now: Date) async throws {
+        try await db.sql.update("notifications").set("read_at", to: now.millis)
+            .where("id", .equal, id).where("user_id", .equal, userID.uuidString).run()
+    }
+}
+
+struct CreateNotification: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("notifications")
+            .field("id", .int64, .identifier(auto: true))
+            .field("user_id", .string, .required)
+            .field("kind", .string, .required)
+            .field("title", .string, .required)
+            .field("body", .string, .required)
+            .field("link", .string, .required)
+            .field("due_date", .string)
+            .field("dedupe_key", .string)
+            .field("created_at", .int64, .required)
+            .field("read_at", .int64)
+            .create()
+        try await database.sql.raw("CREATE INDEX notifications_user ON notifications (user_id, read_at)").run()
+    }
+    func revert(on database: any Database) async throws { try await database.schema("notifications").delete() }
+}

@@ -1,0 +1,70 @@
+import Fluent
+import Foundation
+import SQLKit
+import WeijianCore
+
+/// Full-text search over Chinese text on both engines (DESIGN.md "Search").
+///
+/// Core's tokenizer turns text into ASCII tokens (characters and character pairs); SQLite keeps
+/// them in an FTS5 table, PostgreSQL in a `tsvector` column with a GIN index. Callers get document
+/// ids back and join them with their own table, where the reader's data scope applies.
+/// Personal data of natural persons never goes into the index.
+public enum SearchIndex {
+    /// Replaces the indexed text of one document.
+    public static func index(type: String, id: String, text: String, on db: any Database) async throws {
+        let tokens = SearchTokenizer.indexTokens(text).joined(separator: " ")
+        try await remove(type: type, id: id, on: db)
+        switch db.engine {
+        case .sqlite:
+            try await db.sql.raw("INSERT INTO search_docs (doc_type, doc_id) VALUES (\(bind: type), \(bind: id))").run()
+            try await db.sql.raw("INSERT INTO search_fts (rowid, tokens) VALUES (last_insert_rowid(), \(bind: tokens))").run()
+        case .postgres:
+            try await db.sql.raw("""
+                INSERT INTO search_docs (doc_type, doc_id, tokens) VALUES (\(bind: type), \(bind: id), to_tsvector('simple', \(bind: tokens)))
+                """).run()
+        }
+    }
+
+    public static func remove(type: String, id: String, on db: any Database) async throws {
+        if db.engine == .sqlite {
+            try await db.sql.raw("""
+                DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_docs WHERE doc_type = \(bind: type) AND doc_id = \(bind: id))
+                """).run()
+        }
+        try await db.sql.raw("DELETE FROM search_docs WHERE doc_type = \(bind: type) AND doc_id = \(bind: id)").run()
+    }
+
+    /// A condition `column IN (ids matching the query)`, to add to the caller's own scoped query.
+    /// Returns nil when the query has no searchable token. With `uuidIDs`, document ids are UUIDs
+    /// (stored as text on SQLite, compared as `uuid` on PostgreSQL).
+    public static func matching(type: String, query: String, column: String, uuidIDs: Bool = true, on db: any Database) -> (any SQLExpression)? {
+        let tokens = SearchTokenizer.queryTokens(query)
+        guard !tokens.isEmpty else { return nil }
+        switch db.engine {
+        case .sqlite:
+            let match = tokens.map { "\"\($0)\"" }.joined(separator: " AND ")
+            return SQLQueryString("\(SQLColumn.path(column)) IN (SELECT d.doc_id FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH \(bind: match) AND d.doc_type = \(bind: type))")
+        case .postgres:
+            let match = tokens.joined(separator: " & ")
+            return SQLQueryString("\(SQLColumn.path(column)) IN (SELECT doc_id\(unsafeRaw: uuidIDs ? "::uuid" : "") FROM search_docs WHERE doc_type = \(bind: type) AND tokens @@ to_tsquery('simple', \(bind: match)))")
+        }
+    }
+}
+
+struct CreateSearchIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        switch database.engine {
+        case .sqlite:
+            try await database.sql.raw("CREATE TABLE search_docs (rowid INTEGER PRIMARY KEY, doc_type TEXT NOT NULL, doc_id TEXT NOT NULL)").run()
+            try await database.sql.raw("CREATE VIRTUAL TABLE search_fts USING fts5(tokens, content='', contentless_delete=1)").run()
+        case .postgres:
+            try await database.sql.raw("CREATE TABLE search_docs (id BIGSERIAL PRIMARY KEY, doc_type TEXT NOT NULL, doc_id TEXT NOT NULL, tokens TSVECTOR NOT NULL)").run()
+            try await database.sql.raw("CREATE INDEX search_docs_tokens ON search_docs USING GIN (tokens)").run()
+        }
+        try await database.sql.raw("CREATE INDEX search_docs_doc ON search_docs (doc_type, doc_id)").run()
+    }
+    func revert(on database: any Database) async throws {
+        if database.engine == .sqlite { try await database.sql.raw("DROP TABLE search_fts").run() }
+        try await database.sql.raw("DROP TABLE search_docs").run()
+    }
+}

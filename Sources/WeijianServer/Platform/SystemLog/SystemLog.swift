@@ -1,0 +1,60 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The system operation log and failure log (运行日志、故障日志, regulation 九(一)3): start-ups,
+/// shutdowns, migrations, scheduled jobs, key rotations, and every failure a user met. The system
+/// administrator reads it in the UI. It holds no personal data: messages name records by id.
+public enum SystemLog {
+    public enum Level: String, Sendable, CaseIterable {
+        case info, warning, error
+        public var chinese: String {
+            switch self {
+            case .info: "信息"
+            case .warning: "警告"
+            case .error: "故障"
+            }
+        }
+    }
+
+    public static func write(_ level: Level, category: String, _ message: String, on db: any Database, now: Date) async {
+        do {
+            try await db.sql.insert(into: "system_log")
+                .columns("occurred_at", "level", "category", "message")
+                .values(SQLBind(now.millis), SQLBind(level.rawValue), SQLBind(category), SQLBind(String(message.prefix(2000))))
+                .run()
+        } catch {
+            db.logger.error("system log write failed", metadata: ["category": .string(category)])
+        }
+    }
+
+    struct Row: Decodable, Sendable {
+        let id: Int64
+        let occurred_at: Int64
+        let level: String
+        let category: String
+        let message: String
+    }
+
+    static func list(level: String?, category: String?, limit: Int, before: Int64?, on db: any Database) async throws -> [Row] {
+        var query = db.sql.select().columns("id", "occurred_at", "level", "category", "message").from("system_log")
+        if let level, !level.isEmpty { query = query.where("level", .equal, level) }
+        if let category, !category.isEmpty { query = query.where("category", .equal, category) }
+        if let before { query = query.where("id", .lessThan, before) }
+        return try await query.orderBy("id", .descending).limit(limit).all(decoding: Row.self)
+    }
+}
+
+struct CreateSystemLog: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("system_log")
+            .field("id", .int64, .identifier(auto: true))
+            .field("occurred_at", .int64, .required)
+            .field("level", .string, .required)
+            .field("category", .string, .required)
+            .field("message", .string, .required)
+            .create()
+    }
+    func revert(on database: any Database) async throws { try await database.schema("system_log").delete() }
+}

@@ -1,0 +1,32 @@
+import Vapor
+import WeijianCore
+
+/// An API error with a stable code and a Chinese message, rendered as
+/// `{"error": {"code": …, "message": …, "fields": […]}}`.
+public struct APIError: AbortError, Sendable {
+    public let status: HTTPResponseStatus
+    public let code: String
+    public let message: String
+    public var reason: String { message }
+
+    public init(_ status: HTTPResponseStatus, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+}
+
+struct ErrorBody: Content {
+    struct Detail: Content {
+        let code: String
+        let message: String
+        let fields: [FieldError]?
+        let reference: String?
+    }
+    struct FieldError: Content {
+        let field: String
+        let code: String
+        let message: String
+    }
+    let error: Detail
+}

@@ -1,0 +1,102 @@
+import Fluent
+import Leaf
+import Vapor
+import WeijianCore
+
+/// What the layout template needs on every page.
+struct Layout: Encodable, Sendable {
+    struct UserInfo: Encodable, Sendable {
+        let name: String
+        let username: String
+        let roles: String
+    }
+    let title: String
+    let organisation: String
+    let user: UserInfo?
+    let nav: [Navigation.Section]
+    let csrf: String
+    let flash: String?
+    let path: String
+    let year: Int
+}
+
+struct PageContext<Content: Encodable & Sendable>: Encodable, Sendable {
+    let layout: Layout
+    let content: Content
+}
+
+extension Request {
+    /// Renders a page of the staff application or the public site with the common layout.
+    func renderPage<Content: Encodable & Sendable>(_ template: String, title: String, content: Content) async throws -> View {
+        var flash: String?
+        if let session = sessionState?.session, let message = session.flash {
+            flash = message
+            session.flash = nil
+            try await session.save(on: db)
+        }
+        let user = auth.get(CurrentUser.self)
+        let layout = Layout(title: title, organisation: settings.organisationName,
+                            user: user.map { .init(name: $0.displayName, username: $0.username, roles: $0.rolesText) },
+                            nav: Navigation.sections(for: user), csrf: csrfToken, flash: flash, path: url.path,
+                            year: application.clock.today.year)
+        return try await view.render(template, PageContext(layout: layout, content: content))
+    }
+
+    /// Keeps a one-time message for the next page, then redirects.
+    func redirect(to path: String, flash: String) async throws -> Response {
+        if let session = sessionState?.session {
+            session.flash = flash
+            try await session.save(on: db)
+        }
+        return redirect(to: path)
+    }
+
+    /// The signed-in user; routes behind `Access.signedIn` or a permission always have one.
+    var currentUser: CurrentUser {
+        get throws {
+            guard let user = auth.get(CurrentUser.self) else { throw Abort(.unauthorized, reason: "需要登录") }
+            return user
+        }
+    }
+}
+
+/// The staff application's navigation, grouped by the regulation's chapters; a user sees only the
+/// entries their permissions open.
+enum Navigation {
+    struct Item: Encodable, Sendable {
+        let title: String
+        let href: String
+    }
+
+    struct Section: Encodable, Sendable {
+        let title: String
+        let items: [Item]
+    }
+
+    static func sections(for user: CurrentUser?) -> [Section] {
+        guard let user else { return [] }
+        let all: [(String, [(String, String, Permission?)])] = [
+            ("工作台", [("待办与提醒", "/app", nil)]),
+            ("三、信息收集", [("人员信息", "/app/staff", .staffDirectoryRead)]),
+            ("七、信息安全与保密", [
+                ("角色与数据范围", "/app/security/users", .rolesGrant),
+                ("安全策略", "/app/security/policy", .securityPolicy),
+                ("密钥管理", "/app/security/keys", .keysManage),
+                ("审计日志", "/app/audit", .auditRead),
+            ]),
+            ("九、信息系统管理", [
+                ("用户账号", "/app/admin/users", .usersManage),
+                ("科室", "/app/admin/departments", .departmentsManage),
+                ("账号清理审核", "/app/admin/account-review", .usersManage),
+                ("节假日与工作日", "/app/admin/calendar", .calendarManage),
+                ("运行与故障日志", "/app/admin/system-log", .systemLogRead),
+            ]),
+            ("工具", [("期限计算", "/app/calendar", .calendarRead)]),
+            ("个人", [("我的账号", "/app/account", nil)]),
+        ]
+        return all.compactMap { title, entries in
+            let items = entries.filter { $0.2.map(user.can) ?? true }.map { Item(title: $0.0, href: $0.1) }
+            return items.isEmpty ? nil : Section(title: title, items: items)
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import WeijianServer
+
+await Weijian.main()
