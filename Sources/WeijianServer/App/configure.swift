@@ -1,5 +1,6 @@
 import Fluent
 import Leaf
+import NIOPosix
 import NIOSSL
 import Vapor
 import WeijianCore
@@ -8,6 +9,11 @@ import WeijianCore
 ///
 /// - Parameter postgresSchema: tests put each PostgreSQL test in its own schema.
 public func configure(_ app: Application, settings: Settings, postgresSchema: String? = nil) async throws {
+    // sqlite-nio's busy handler waits on a blocking thread; with the shared pool of one thread per
+    // core, two waiting connections (or a password hash) could hold every thread while the writer
+    // they wait for needs one to commit. The application gets a pool of its own, before the
+    // databases are set up, since they take the pool when first touched.
+    app.threadPool = NIOThreadPool(numberOfThreads: 16)
     app.weijianSettings = settings
     app.clock = AppClock()
     _ = app.settingsCache

@@ -82,7 +82,8 @@ public final class KeyStore: Sendable {
         }
         let temporary = path + ".tmp"
         FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+        // rename(2) replaces the ring atomically: a crash leaves the old or the new file, never half of one.
+        guard rename(temporary, path) == 0 else { throw KeyStoreError(message: "无法写入密钥文件 \(path)") }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 

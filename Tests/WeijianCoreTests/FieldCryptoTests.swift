@@ -1,0 +1,178 @@
+import Crypto
+import Foundation
+import Testing
+@testable import WeijianCore
+
+/// Field encryption of personal data, key rotation and blind indexes.
+@Suite("字段加密")
+struct FieldCryptoTests {
+    static func key(_ id: String) -> FieldKey { FieldKey(id: id, material: SymmetricKey(size: .bits256)) }
+
+    static func crypto(keys: [FieldKey], active: String, index: FieldKey = key("idx1")) -> FieldCrypto {
+        FieldCrypto(keys: keys, activeKeyID: active, indexKey: index)
+    }
+
+    let context = "complaints.complainant_phone"
+
+    @Test("Encrypting then decrypting returns the plaintext", arguments: ["13812341234", "11010519491231002X", "福州市鼓楼区五四路", ""])
+    func roundTrip(plaintext: String) throws {
+        // given
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1")
+
+        // when
+        let envelope = try crypto.encrypt(plaintext, context: context)
+        let decrypted = try crypto.decrypt(envelope, context: context)
+
+        // then
+        #expect(decrypted == plaintext)
+        #expect(envelope.hasPrefix("wj1:A256GCM:k1:"))
+    }
+
+    @Test("The envelope does not contain the plaintext, in clear or in base64")
+    func ciphertextHidesPlaintext() throws {
+        // given
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1")
+        let plaintext = "11010519491231002X"
+
+        // when
+        let envelope = try crypto.encrypt(plaintext, context: context)
+
+        // then
+        #expect(!envelope.contains(plaintext))
+        #expect(!envelope.contains("1949"))
+        #expect(!envelope.contains(Data(plaintext.utf8).base64EncodedString()))
+    }
+
+    @Test("Two encryptions of the same value differ (random nonce)")
+    func randomNonce() throws {
+        // given
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1")
+
+        // when
+        let first = try crypto.encrypt("13812341234", context: context)
+        let second = try crypto.encrypt("13812341234", context: context)
+
+        // then
+        #expect(first != second)
+        #expect(try crypto.decrypt(first, context: context) == crypto.decrypt(second, context: context))
+    }
+
+    @Test("A ciphertext copied into another column does not decrypt")
+    func otherContextFails() throws {
+        // given
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1")
+        let envelope = try crypto.encrypt("13812341234", context: context)
+
+        // when
+        let error = #expect(throws: FieldCryptoError.self) { try crypto.decrypt(envelope, context: "parties.phone") }
+
+        // then
+        #expect(error == .authenticationFailed)
+    }
+
+    @Test("A tampered ciphertext fails authentication, whichever byte is changed")
+    func tamperedFails() throws {
+        // given
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1")
+        let envelope = try crypto.encrypt("13812341234", context: context)
+        let prefix = envelope.split(separator: ":").prefix(3).joined(separator: ":")
+        let payload = try #require(envelope.split(separator: ":").last)
+        let sealed = try #require(Data(base64Encoded: String(payload)))
+
+        // when
+        var errors: [FieldCryptoError?] = []
+        for index in sealed.indices {
+            var tampered = sealed
+            tampered[index] ^= 0x01
+            let forged = prefix + ":" + tampered.base64EncodedString()
+            errors.append(#expect(throws: FieldCryptoError.self) { try crypto.decrypt(forged, context: context) })
+        }
+
+        // then
+        #expect(errors.count == 12 + 11 + 16)
+        #expect(errors.allSatisfy { $0 == .authenticationFailed })
+    }
+
+    @Test("Malformed envelopes and unknown keys or algorithms are reported as such")
+    func malformedEnvelopes() throws {
+        // given
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1")
+        let envelope = try crypto.encrypt("13812341234", context: context)
+        let payload = String(try #require(envelope.split(separator: ":").last))
+
+        // when
+        let errors = ["13812341234", "wj2:A256GCM:k1:\(payload)", "wj1:A256GCM:k1:***", "wj1:A256GCM:k9:\(payload)", "wj1:SM4GCM:k1:\(payload)"]
+            .map { input in #expect(throws: FieldCryptoError.self) { try crypto.decrypt(input, context: context) } }
+
+        // then
+        #expect(errors == [.malformed, .malformed, .malformed, .unknownKey("k9"), .unknownAlgorithm("SM4GCM")])
+    }
+
+    @Test("An active key that is not in the ring is reported, not used")
+    func missingActiveKey() {
+        // given
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k2")
+
+        // when
+        let error = #expect(throws: FieldCryptoError.self) { try crypto.encrypt("13812341234", context: context) }
+
+        // then
+        #expect(error == .unknownKey("k2"))
+    }
+
+    @Test("After rotation new values use the new key and old envelopes still decrypt with the old key present")
+    func rotation() throws {
+        // given
+        let old = Self.key("2025-01")
+        let new = Self.key("2026-01")
+        let before = Self.crypto(keys: [old], active: old.id)
+        let oldEnvelope = try before.encrypt("11010519491231002X", context: context)
+
+        // when
+        let after = Self.crypto(keys: [old, new], active: new.id)
+        let newEnvelope = try after.encrypt("11010519491231002X", context: context)
+        let withoutOld = Self.crypto(keys: [new], active: new.id)
+
+        // then
+        #expect(try after.decrypt(oldEnvelope, context: context) == "11010519491231002X")
+        #expect(try after.decrypt(newEnvelope, context: context) == "11010519491231002X")
+        #expect(FieldCrypto.keyID(of: oldEnvelope) == "2025-01")
+        #expect(FieldCrypto.keyID(of: newEnvelope) == "2026-01")
+        #expect(throws: FieldCryptoError.unknownKey("2025-01")) { try withoutOld.decrypt(oldEnvelope, context: context) }
+        #expect(throws: FieldCryptoError.unknownKey("2026-01")) { try before.decrypt(newEnvelope, context: context) }
+    }
+
+    @Test("The key id of something that is not an envelope is nil")
+    func keyIDOfGarbage() {
+        // given
+        let inputs = ["13812341234", "wj1:A256GCM", ""]
+
+        // when
+        let ids = inputs.map(FieldCrypto.keyID(of:))
+
+        // then
+        #expect(ids == [nil, nil, nil])
+    }
+
+    @Test("Blind indexes are deterministic and differ by value, context and index key")
+    func blindIndex() {
+        // given
+        let indexKey = Self.key("idx1")
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1", index: indexKey)
+        let sameKeyAgain = Self.crypto(keys: [Self.key("k2")], active: "k2", index: indexKey)
+        let otherMaterial = Self.crypto(keys: [Self.key("k1")], active: "k1", index: Self.key("idx1"))
+
+        // when
+        let index = crypto.blindIndex("13812341234", context: context)
+
+        // then
+        #expect(index == crypto.blindIndex("13812341234", context: context))
+        #expect(index == sameKeyAgain.blindIndex("13812341234", context: context))
+        #expect(index != crypto.blindIndex("13812341235", context: context))
+        #expect(index != crypto.blindIndex("13812341234", context: "parties.phone"))
+        #expect(index != otherMaterial.blindIndex("13812341234", context: context))
+        #expect(index.hasPrefix("idx1:"))
+        #expect(index.count == "idx1:".count + 64)
+        #expect(!index.contains("13812341234"))
+    }
+}

@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import WeijianCore
+@testable import WeijianServer
+
+@Suite("Access control")
+struct AccessControlTests {
+    @Test func everyApplicationAndAPIRouteDeclaresTheAccessItNeeds() async throws {
+        try await withTestApp { app in
+            let undeclared = app.routes.all.filter { $0.userInfo["access"] == nil }.map { "\($0.method) /\($0.path.map(\.description).joined(separator: "/"))" }
+            #expect(undeclared.isEmpty, "routes without an access declaration: \(undeclared)")
+        }
+    }
+
+    @Test func everyAPIRouteIsInTheOpenAPIDocument() async throws {
+        try await withTestApp { app in
+            // given
+            let documented = Set(OpenAPIDocument.operations.map { "\($0.method.uppercased()) \($0.path)" })
+            // when
+            let routes = app.routes.all.filter { $0.path.count >= 2 && $0.path[0].description == "api" && $0.path[1].description == "v1" }.map { route in
+                "\(route.method.rawValue) /" + route.path.dropFirst(2).map { component -> String in
+                    if case .parameter(let name) = component { return "{\(name)}" }
+                    return component.description
+                }.joined(separator: "/")
+            }
+            // then
+            #expect(!routes.isEmpty)
+            for route in routes { #expect(documented.contains(route), "\(route) is missing from /api/v1/openapi.json") }
+            try await app.testing().test(.GET, "/api/v1/openapi.json") { res async in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("\"openapi\":\"3.1.0\""))
+            }
+        }
+    }
+
+    /// role → (path, expected status). Anonymous web users are sent to sign in; API callers get 401.
+    @Test func theRoleMatrixHolds() async throws {
+        try await withTestApp { app in
+            // given
+            let department = try await app.makeDepartment("JD", "监督一科")
+            let users: [String: User] = [
+                "sysadmin": try await app.makeUser("m-sys", roles: [.sysadmin]),
+                "securityAdmin": try await app.makeUser("m-sec", roles: [.securityAdmin]),
+                "auditor": try await app.makeUser("m-aud", roles: [.auditor]),
+                "inspector": try await app.makeUser("m-ins", roles: [.inspector], department: department.id),
+                "leader": try await app.makeUser("m-lead", roles: [.leader]),
+            ]
+            let matrix: [(path: String, expected: [String: HTTPStatus])] = [
+                ("/app", ["anonymous": .seeOther, "sysadmin": .ok, "securityAdmin": .ok, "auditor": .ok, "inspector": .ok, "leader": .ok]),
+                ("/app/admin/users", ["anonymous": .seeOther, "sysadmin": .ok, "securityAdmin": .forbidden, "auditor": .forbidden, "inspector": .forbidden, "leader": .forbidden]),
+                ("/app/admin/system-log", ["anonymous": .seeOther, "sysadmin": .ok, "securityAdmin": .forbidden, "auditor": .forbidden, "inspector": .forbidden, "leader": .forbidden]),
+                ("/app/security/users", ["anonymous": .seeOther, "sysadmin": .forbidden, "securityAdmin": .ok, "auditor": .forbidden, "inspector": .forbidden, "leader": .forbidden]),
+                ("/app/security/policy", ["anonymous": .seeOther, "sysadmin": .forbidden, "securityAdmin": .ok, "auditor": .forbidden, "inspector": .forbidden, "leader": .forbidden]),
+                ("/app/audit", ["anonymous": .seeOther, "sysadmin": .forbidden, "securityAdmin": .forbidden, "auditor": .ok, "inspector": .forbidden, "leader": .forbidden]),
+                ("/app/staff", ["anonymous": .seeOther, "sysadmin": .forbidden, "securityAdmin": .forbidden, "auditor": .forbidden, "inspector": .ok, "leader": .ok]),
+                ("/app/calendar", ["anonymous": .seeOther, "sysadmin": .ok, "securityAdmin": .forbidden, "auditor": .forbidden, "inspector": .ok, "leader": .ok]),
+                ("/api/v1/users", ["anonymous": .unauthorized, "sysadmin": .ok, "securityAdmin": .forbidden, "auditor": .forbidden, "inspector": .forbidden, "leader": .forbidden]),
+                ("/api/v1/audit/events", ["anonymous": .unauthorized, "sysadmin": .forbidden, "securityAdmin": .forbidden, "auditor": .ok, "inspector": .forbidden, "leader": .forbidden]),
+                ("/api/v1/staff", ["anonymous": .unauthorized, "sysadmin": .forbidden, "securityAdmin": .forbidden, "auditor": .forbidden, "inspector": .ok, "leader": .ok]),
+                ("/api/v1/me", ["anonymous": .unauthorized, "sysadmin": .ok, "securityAdmin": .ok, "auditor": .ok, "inspector": .ok, "leader": .ok]),
+            ]
+            var browsers: [String: Browser] = [:]
+            var tokens: [String: String] = [:]
+            for (role, user) in users {
+                browsers[role] = try await app.signIn(user)
+                let token = "wjt_test_\(role)"
+                let record = APIToken()
+                record.name = "test"
+                record.tokenHash = WeijianServer.Sessions.hash(token)
+                record.prefix = "wjt_test"
+                record.$user.id = try user.requireID()
+                record.createdAt = app.clock.now()
+                try await record.create(on: app.db)
+                tokens[role] = token
+            }
+            // when / then
+            var mismatches: [String] = []
+            for (path, expected) in matrix {
+                for (role, status) in expected {
+                    var headers = HTTPHeaders()
+                    if path.hasPrefix("/api/") {
+                        if let token = tokens[role] { headers.bearerAuthorization = .init(token: token) }
+                    } else if let browser = browsers[role] {
+                        headers = browser.headers
+                    }
+                    try await app.testing().test(.GET, path, headers: headers) { res async in
+                        if res.status != status { mismatches.append("\(role) GET \(path): expected \(status.code), got \(res.status.code)") }
+                        if path.hasPrefix("/api/"), res.status.code >= 400 {
+                            if !res.body.string.contains("\"error\"") { mismatches.append("\(role) GET \(path): error body is not JSON") }
+                        }
+                    }
+                }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+            let denials = try await app.db.sql.select().column("seq").from("audit_events").where("action", .equal, "access.denied").all()
+            #expect(denials.count >= 20)
+        }
+    }
+
+    @Test func aForbiddenWebPageIsChineseAndAnAPIDenialIsJSON() async throws {
+        try await withTestApp { app in
+            let inspector = try await app.makeUser("ins", roles: [.inspector])
+            let browser = try await app.signIn(inspector)
+            try await app.testing().test(.GET, "/app/admin/users", headers: browser.headers) { res async in
+                #expect(res.status == .forbidden)
+                #expect(res.body.string.contains("无权访问"))
+                #expect(res.body.string.contains("管理用户账号"))
+            }
+            try await app.testing().test(.GET, "/api/v1/users") { res async in
+                #expect(res.status == .unauthorized)
+                #expect(res.headers.contentType == .json)
+                #expect(res.body.string.contains("unauthenticated"))
+            }
+        }
+    }
+
+    @Test func theThreeAdministratorRolesCannotBeHeldTogetherAndAnAdminCannotGrantThemself() async throws {
+        try await withTestApp { app in
+            // given
+            let sec = try await app.makeUser("sec", roles: [.securityAdmin])
+            _ = try await app.makeUser("sec2", roles: [.securityAdmin])
+            let target = try await app.makeUser("target", roles: [])
+            let browser = try await app.signIn(sec)
+            // when
+            try await app.testing().test(.POST, "/app/security/users/\(target.id!.uuidString)", headers: .formHeaders(cookie: browser.cookie),
+                                         body: ByteBuffer(string: "_csrf=\(browser.csrf)&roles%5B%5D=sysadmin&roles%5B%5D=auditor")) { res async in
+                // then
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("三权分立"))
+            }
+            #expect(try await UserQueries.roles(of: target.requireID(), on: app.db).isEmpty)
+            try await app.testing().test(.POST, "/app/security/users/\(sec.id!.uuidString)", headers: .formHeaders(cookie: browser.cookie),
+                                         body: ByteBuffer(string: "_csrf=\(browser.csrf)&roles%5B%5D=securityAdmin&roles%5B%5D=leader")) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("不能为自己的账号授权"))
+            }
+            try await app.testing().test(.POST, "/app/security/users/\(target.id!.uuidString)", headers: .formHeaders(cookie: browser.cookie),
+                                         body: ByteBuffer(string: "_csrf=\(browser.csrf)&roles%5B%5D=inspector&roles%5B%5D=infoOfficer")) { res async in
+                #expect(res.status == .seeOther)
+            }
+            #expect(try await UserQueries.roles(of: target.requireID(), on: app.db) == [.inspector, .infoOfficer])
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+import WeijianCore
+@testable import WeijianServer
+
+@Suite("Encryption, masking and audit of personal data")
+struct DataProtectionTests {
+    @Test func theSQLiteFileHoldsNoPlaintextOfAnEncryptedField() async throws {
+        guard !testingPostgres else { return }
+        try await withTestApp { app in
+            // given
+            var input = UserQueries.NewUser(username: "secret1", displayName: "王秘")
+            input.profile = .init(phone: "13912345678", idNumber: "11010519491231002X")
+            _ = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            // when
+            try await app.db.sql.raw("PRAGMA wal_checkpoint(FULL)").run()
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: app.weijianSettings.sqlitePath))
+            if let wal = try? Data(contentsOf: URL(fileURLWithPath: app.weijianSettings.sqlitePath + "-wal")) { bytes.append(wal) }
+            // then
+            #expect(bytes.range(of: Data("13912345678".utf8)) == nil)
+            #expect(bytes.range(of: Data("11010519491231002X".utf8)) == nil)
+            #expect(bytes.range(of: Data("王秘".utf8)) != nil, "the search reaches the file: a name that is stored in clear is found")
+        }
+    }
+
+    @Test func theStaffDirectoryMasksPersonalDataAndARevealNeedsAPurposeAndIsAudited() async throws {
+        try await withTestApp { app in
+            // given
+            let department = try await app.makeDepartment("JD", "监督一科")
+            var input = UserQueries.NewUser(username: "zhang3", displayName: "张三", departmentID: department.id)
+            input.profile = .init(phone: "13812345678", idNumber: "11010519491231002X")
+            let (target, _) = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let head = try await app.makeUser("head1", roles: [.departmentHead], department: department.id)
+            let browser = try await app.signIn(head)
+            // when
+            try await app.testing().test(.GET, "/app/staff", headers: browser.headers) { res async in
+                // then
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("138****5678"))
+                #expect(res.body.string.contains("110105********002X"))
+                #expect(!res.body.string.contains("13812345678"))
+            }
+            try await app.testing().test(.POST, "/app/staff/\(target.id!.uuidString)/reveal", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "field": "phone", "purpose": ""])) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("查询用途"))
+            }
+            try await app.testing().test(.POST, "/app/staff/\(target.id!.uuidString)/reveal", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "field": "phone", "purpose": "执法联络"])) { res async in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("13812345678"))
+            }
+            let reveal = try await app.db.sql.select().columns("details", "outcome").from("audit_events").where("action", .equal, "personal.reveal").all()
+            #expect(reveal.count == 1)
+            #expect(try reveal[0].decode(column: "details", as: String.self).contains("执法联络"))
+        }
+    }
+
+    @Test func anInspectorOfAnotherDepartmentDoesNotSeeTheStaffAndCannotRevealThem() async throws {
+        try await withTestApp { app in
+            // given
+            let one = try await app.makeDepartment("D1", "一科")
+            let two = try await app.makeDepartment("D2", "二科")
+            var input = UserQueries.NewUser(username: "yike", displayName: "一科人员", departmentID: one.id)
+            input.profile = .init(phone: "13800001111")
+            let (member, _) = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let outsider = try await app.makeUser("erke", name: "二科科长", roles: [.departmentHead], department: two.id)
+            let browser = try await app.signIn(outsider)
+            // when
+            try await app.testing().test(.GET, "/app/staff", headers: browser.headers) { res async in
+                // then
+                #expect(!res.body.string.contains("一科人员"))
+                #expect(res.body.string.contains("二科科长"))
+            }
+            try await app.testing().test(.POST, "/app/staff/\(member.id!.uuidString)/reveal", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "field": "phone", "purpose": "案件办理"])) { res async in
+                #expect(res.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func keyRotationReencryptsEveryFieldAndTheBlindIndexStillFindsThePhone() async throws {
+        try await withTestApp { app in
+            // given
+            var input = UserQueries.NewUser(username: "rot1", displayName: "轮换")
+            input.profile = .init(phone: "13700001234", idNumber: "440524188001010014")
+            let (user, _) = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let oldKey = app.keyStore.activeDataKeyID
+            // when
+            _ = try app.keyStore.rotate(now: app.clock.now().addingTimeInterval(1))
+            let count = try await KeyRotation.reencryptAll(on: app.db, crypto: app.keyStore.fieldCrypto)
+            // then
+            #expect(count == 2)
+            let profile = try #require(try await StaffProfile.query(on: app.db).filter(\.$user.$id == user.id!).first())
+            #expect(FieldCrypto.keyID(of: profile.phoneCipher ?? "") == app.keyStore.activeDataKeyID)
+            #expect(app.keyStore.activeDataKeyID != oldKey)
+            let rows = try await StaffQueries.directory(scope: .unrestricted, search: "13700001234", crypto: app.keyStore.fieldCrypto,
+                                                        today: app.clock.today, on: app.db)
+            #expect(rows.map(\.username) == ["rot1"])
+        }
+    }
+}
+
+@Suite("Audit log")
+struct AuditLogTests {
+    func record(_ app: Application, count: Int) async throws {
+        for index in 1...count {
+            try await AuditLog.record("test.event", actor: .system, target: ("test", String(index)), details: ["n": String(index)], on: app.db, now: app.clock.now())
+        }
+    }
+
+    func dropAppendOnlyGuard(_ app: Application) async throws {
+        if app.db.engine == .sqlite {
+            try await app.db.sql.raw("DROP TRIGGER audit_events_no_update").run()
+            try await app.db.sql.raw("DROP TRIGGER audit_events_no_delete").run()
+        } else {
+            try await app.db.sql.raw("DROP TRIGGER audit_events_no_change ON audit_events").run()
+        }
+    }
+
+    @Test func anIntactChainVerifiesAndEventsAfterTheLastCheckpointAreReportedUnsealed() async throws {
+        try await withTestApp { app in
+            // given
+            try await record(app, count: 5)
+            try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
+            try await record(app, count: 2)
+            // when
+            let result = try await AuditLog.verify(on: app.db, keys: app.keyStore)
+            // then
+            #expect(result.isIntact)
+            #expect(result.eventsChecked == 7)
+            #expect(result.lastSealedSequence == 5)
+            #expect(result.unsealedCount == 2)
+        }
+    }
+
+    @Test func changingOneRowWithSQLIsFoundAndNamed() async throws {
+        try await withTestApp { app in
+            // given
+            try await record(app, count: 6)
+            try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
+            try await dropAppendOnlyGuard(app)
+            // when
+            try await app.db.sql.raw("UPDATE audit_events SET actor_name = '他人' WHERE seq = 3").run()
+            let result = try await AuditLog.verify(on: app.db, keys: app.keyStore)
+            // then
+            #expect(!result.isIntact)
+            #expect(result.problems.contains(.hashMismatch(sequence: 3)))
+            #expect(result.problems.map(\.sequence).min() == 3)
+        }
+    }
+
+    @Test func removingARowOrTheTailIsFound() async throws {
+        try await withTestApp { app in
+            // given
+            try await record(app, count: 6)
+            try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
+            try await dropAppendOnlyGuard(app)
+            // when
+            try await app.db.sql.raw("DELETE FROM audit_events WHERE seq = 4").run()
+            try await app.db.sql.raw("DELETE FROM audit_events WHERE seq = 6").run()
+            let result = try await AuditLog.verify(on: app.db, keys: app.keyStore)
+            // then
+            #expect(result.problems.contains(.missing(afterSequence: 3, nextSequence: 5)))
+            #expect(result.problems.contains { if case .truncated = $0 { true } else { false } })
+        }
+    }
+
+    @Test func theApplicationCannotChangeAnAuditRow() async throws {
+        try await withTestApp { app in
+            try await record(app, count: 1)
+            await #expect(throws: (any Error).self) {
+                try await app.db.sql.raw("UPDATE audit_events SET action = 'x' WHERE seq = 1").run()
+            }
+        }
+    }
+
+    @Test func concurrentAppendsBuildOneUnbrokenChain() async throws {
+        try await withTestApp { app in
+            // when
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        for index in 0..<10 {
+                            try await AuditLog.record("test.concurrent", actor: .system, target: ("w", "\(worker)-\(index)"), on: app.db, now: app.clock.now())
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // then
+            let result = try await AuditLog.verify(on: app.db, keys: app.keyStore)
+            #expect(result.isIntact)
+            #expect(result.eventsChecked == 80)
+        }
+    }
+
+    @Test func theAuditorSearchesTheLogAndTheSearchIsItselfAudited() async throws {
+        try await withTestApp { app in
+            // given
+            let auditor = try await app.makeUser("aud", roles: [.auditor])
+            try await record(app, count: 3)
+            let browser = try await app.signIn(auditor)
+            // when
+            try await app.testing().test(.GET, "/app/audit?action=test", headers: browser.headers) { res async in
+                // then
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("test.event"))
+            }
+            #expect(try await app.auditActions().last == "audit.read")
+            try await app.testing().test(.GET, "/app/audit?from=2026-13-40", headers: browser.headers) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("开始日期"))
+            }
+        }
+    }
+}
