@@ -42,7 +42,7 @@ import urllib.request
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -261,7 +261,9 @@ class Browser:
     def __init__(self, driver: webdriver.Chrome, base: str) -> None:
         self.d = driver
         self.base = base
-        self.wait = WebDriverWait(driver, WAIT)
+        # While a document is being replaced, ChromeDriver may answer a lookup with a stale node
+        # ("does not belong to the document"); a wait keeps polling through that.
+        self.wait = WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException, WebDriverException))
 
     # navigation ---------------------------------------------------------
     def open(self, path: str) -> None:
@@ -370,7 +372,7 @@ class Browser:
             button = self.wait.until(EC.element_to_be_clickable((By.XPATH, xpath)))
         except TimeoutException:
             raise StepFailure(f"no button {label!r} at {self.path()} (h1: {self.h1()!r})")
-        self._click_and_wait(button)
+        self._click_and_wait(button, lambda: self.d.find_element(By.XPATH, xpath))
 
     def click_link(self, xpath: str) -> None:
         try:
@@ -379,13 +381,32 @@ class Browser:
             raise StepFailure(f"no link {xpath} at {self.path()}")
         self._click_and_wait(link)
 
-    def _click_and_wait(self, element) -> None:
+    def _click_and_wait(self, element, find_again=None) -> None:
+        """Click, then wait until the old document is gone and the new one has loaded.
+
+        ChromeDriver sometimes reports "Node … does not belong to the document" for a click: either
+        the click navigated before ChromeDriver was done with the node (the page then changes), or
+        the node belonged to a document being replaced (nothing happens). The first is success;
+        the second is clicked once more on a freshly found element.
+        """
         old = self.d.find_element(By.TAG_NAME, "html")
-        element.click()
+        text = element.text
+        try:
+            element.click()
+        except (StaleElementReferenceException, WebDriverException) as error:
+            if not isinstance(error, StaleElementReferenceException) and "does not belong to the document" not in str(error):
+                raise
+            try:
+                WebDriverWait(self.d, 3).until(EC.staleness_of(old))
+            except TimeoutException:
+                if find_again is None:
+                    raise
+                old = self.d.find_element(By.TAG_NAME, "html")
+                find_again().click()
         try:
             self.wait.until(EC.staleness_of(old))
         except TimeoutException:
-            raise StepFailure(f"clicking {element.text!r} did not load a new page (still at {self.path()})")
+            raise StepFailure(f"clicking {text!r} did not load a new page (still at {self.path()})")
         self._loaded()
 
     # sign-in helpers ----------------------------------------------------
