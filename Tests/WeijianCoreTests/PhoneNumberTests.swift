@@ -33,7 +33,7 @@ struct PhoneNumberTests {
     }
 
     @Test("Landlines are stored as 区号-号码[-分机]",
-          arguments: [("0591-87654321", "0591-87654321"), ("010 - 1234567", "010-1234567"),
+          arguments: [("0591-87654321", "0591-87654321"), ("010 - 1234567", "010-1234567"), ("0591 87654321", "0591-87654321"),
                       ("010-12345678-801", "010-12345678-801")])
     func acceptsLandlines(raw: String, stored: String) throws {
         // given

@@ -9,7 +9,11 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// `区号-号码[-分机]`.
     public init(_ raw: String, field: String = "联系电话") throws {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let compact = trimmed.filter { $0 != " " }
+        // Spaces separate like hyphens: "0591 87654321" is "0591-87654321".
+        var compact = trimmed
+        while compact.contains("  ") { compact = compact.replacingOccurrences(of: "  ", with: " ") }
+        compact = compact.replacingOccurrences(of: " -", with: "-").replacingOccurrences(of: "- ", with: "-")
+            .replacingOccurrences(of: " ", with: "-")
         let plain = compact.filter { $0 != "-" }
         if plain.count == 11, plain.first == "1", plain.allSatisfy({ $0.isASCII && $0.isNumber }) {
             guard let second = plain.dropFirst().first?.wholeNumberValue, second >= 3 else {

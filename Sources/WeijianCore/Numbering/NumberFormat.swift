@@ -14,6 +14,16 @@ public struct NumberFormat: Sendable, Equatable, Codable {
 
     init(trusted template: String) { self.template = template }
 
+    /// A stored template is checked like a typed one.
+    public init(from decoder: any Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(template)
+    }
+
     /// `{地区}卫{类别}{性质}〔{年份}〕{序号}号` — the standard document number.
     public static let documentNumber = NumberFormat(trusted: "{地区}卫{类别}{性质}〔{年份}〕{序号}号")
 

@@ -23,7 +23,7 @@ public struct TOTP: Sendable {
     public func step(at date: Date) -> Int64 { Int64(floor(date.timeIntervalSince1970 / period)) }
 
     public func code(step: Int64) -> String {
-        var counter = UInt64(step).bigEndian
+        var counter = UInt64(max(0, step)).bigEndian
         let message = withUnsafeBytes(of: &counter) { Array($0) }
         let mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: secret)))
         let offset = Int(mac[mac.count - 1] & 0x0f)

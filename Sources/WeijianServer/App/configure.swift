@@ -32,6 +32,7 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     }
     app.routes.defaultMaxBodySize = "10mb"
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
+    app.storage[Passwords.DummyHashKey.self] = try Bcrypt.hash(Passwords.oneTime(), cost: settings.passwordHashCost)
 
     let root = settings.resourcesDirectory ?? app.directory.workingDirectory
     app.directory.viewsDirectory = (root as NSString).appendingPathComponent("Resources/Views") + "/"

@@ -34,6 +34,7 @@ enum SignInController {
         if req.auth.get(CurrentUser.self) != nil { return req.redirect(to: "/app") }
         var page = LoginPage(next: safeNext(try? req.query.get(String.self, at: "next")))
         if req.storage[SessionAuthenticator.ExpiredSessionKey.self] == true { page.notice = "您已超过空闲时限未操作，会话已结束，请重新登录" }
+        if (try? req.query.get(String.self, at: "signedOut")) == "1" { page.notice = "您已安全退出" }
         if req.sessionState == nil || req.sessionState?.user != nil {
             // A sign-in form needs an anonymous session for its CSRF token.
             let (session, token) = try await Sessions.create(for: nil, stage: .anonymous, on: req)
@@ -106,12 +107,12 @@ enum SignInController {
     @Sendable static func logout(req: Request) async throws -> Response {
         if let state = req.sessionState {
             if let user = state.user {
-                try await AuditLog.record("logout", actor: Actor(id: user.id?.uuidString ?? "", name: "\(user.displayName)(\(user.username))"),
+                try await AuditLog.record("logout", actor: Actor(user),
                                           target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, on: req.db, now: req.now)
             }
             try await state.session.delete(on: req.db)
         }
-        let response = req.redirect(to: "/app/login")
+        let response = req.redirect(to: "/app/login?signedOut=1")
         response.cookies[Sessions.cookieName] = Sessions.clearCookie(secure: req.settings.usesTLS)
         return response
     }
@@ -167,7 +168,7 @@ enum SignInController {
             try await user.save(on: tx)
             // Other sessions of this account end: whoever knew the old password is out.
             try await UserSession.query(on: tx).filter(\.$user.$id == user.requireID()).filter(\.$id != sessionID).delete()
-            try await AuditLog.record("user.passwordChanged", actor: Actor(id: try user.requireID().uuidString, name: "\(user.displayName)(\(user.username))"),
+            try await AuditLog.record("user.passwordChanged", actor: Actor(user),
                                       target: ("user", try user.requireID().uuidString), ip: req.clientIP, on: tx, now: req.now)
         }
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)
@@ -220,7 +221,7 @@ enum SignInController {
         state.session.secondFactorDone = true
         try await req.db.writeTransaction { tx in
             try await user.save(on: tx)
-            try await AuditLog.record("user.totpEnrolled", actor: Actor(id: try user.requireID().uuidString, name: "\(user.displayName)(\(user.username))"),
+            try await AuditLog.record("user.totpEnrolled", actor: Actor(user),
                                       target: ("user", try user.requireID().uuidString), ip: req.clientIP, on: tx, now: req.now)
         }
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)

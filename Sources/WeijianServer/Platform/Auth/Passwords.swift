@@ -12,6 +12,16 @@ enum Passwords {
         try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
     }
 
+    /// A hash of the configured cost to verify against for an unknown username, so that a wrong
+    /// username takes as long as a wrong password and usernames cannot be probed by timing.
+    /// Computed once in `configure`, before requests arrive.
+    static func dummyHash(app: Application) async throws -> String {
+        if let hash = app.storage[DummyHashKey.self] { return hash }
+        return try await self.hash(oneTime(), app: app)
+    }
+
+    struct DummyHashKey: StorageKey { typealias Value = String }
+
     /// `Wj7k-M3qa-Zt9p-X4ne`: 16 random characters without look-alikes (0/O, 1/l/I), in groups, with
     /// upper case, lower case and digits. It must be changed at first sign-in.
     static func oneTime() -> String {

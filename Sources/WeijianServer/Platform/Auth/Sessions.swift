@@ -81,7 +81,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             if idle > Double(policy.idleTimeoutMinutes * 60) || session.user?.status == .disabled {
                 try await session.delete(on: request.db)
                 if session.user != nil, idle > Double(policy.idleTimeoutMinutes * 60) {
-                    try? await AuditLog.record("session.timeout", actor: session.user.map { Actor(id: $0.id?.uuidString ?? "", name: "\($0.displayName)(\($0.username))") } ?? .anonymous,
+                    try? await AuditLog.record("session.timeout", actor: session.user.map(Actor.init) ?? .anonymous,
                                                ip: request.clientIP, on: request.db, now: request.now)
                 }
                 request.storage[ExpiredSessionKey.self] = session.user != nil

@@ -47,19 +47,19 @@ public enum SignInFlow {
         let policy = try await req.securitySettings()
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard let user = try await User.query(on: req.db).filter(\.$username == name).first() else {
-            _ = try? await req.password.async.verify(password, created: dummyHash)
+            _ = try? await Passwords.verify(password, hash: try await Passwords.dummyHash(app: req.application), app: req.application)
             try await AuditLog.record("login.failed", actor: .anonymous, target: ("user", name), outcome: .failure,
                                       details: ["reason": "unknown-user"], ip: req.clientIP, on: req.db, now: req.now)
             AppMetrics.shared.increment("weijian_logins_total{outcome=\"failed\"}")
             throw Failure.wrongCredentials(remaining: nil)
         }
-        let actor = Actor(id: user.id?.uuidString ?? "", name: "\(user.displayName)(\(user.username))")
+        let actor = Actor(user)
         if let until = user.lockedUntil, until > req.now {
             try await AuditLog.record("login.refused", actor: actor, target: ("user", user.id?.uuidString ?? ""), outcome: .denied,
                                       details: ["reason": "locked"], ip: req.clientIP, on: req.db, now: req.now)
             throw Failure.locked(until: until)
         }
-        let matches = (try? await req.password.async.verify(password, created: user.passwordHash)) ?? false
+        let matches = (try? await Passwords.verify(password, hash: user.passwordHash, app: req.application)) ?? false
         guard matches else {
             user.failedAttempts += 1
             var failure = Failure.wrongCredentials(remaining: policy.lockoutThreshold - user.failedAttempts)
@@ -95,9 +95,6 @@ public enum SignInFlow {
         return user
     }
 
-    /// A hash to verify against for unknown users, so a wrong username takes as long as a wrong password.
-    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5c5vM8o5n4m9qUFFkB0mLKZ1v5tSTe."
-
     /// The stage a signed-in session should be at now.
     static func nextStage(user: User, session: UserSession, policy: SecuritySettings, now: Date) -> UserSession.Stage {
         if user.totpEnabled && !session.secondFactorDone { return .secondFactor }
@@ -117,7 +114,7 @@ public enum SignInFlow {
             if stage == .active {
                 user.lastLoginAt = req.now
                 try await user.save(on: tx)
-                try await AuditLog.record("login.success", actor: Actor(id: user.id?.uuidString ?? "", name: "\(user.displayName)(\(user.username))"),
+                try await AuditLog.record("login.success", actor: Actor(user),
                                           target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, on: tx, now: req.now)
             }
         }

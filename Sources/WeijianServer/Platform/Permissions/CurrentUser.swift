@@ -49,6 +49,11 @@ public struct Actor: Sendable {
         self.name = name
     }
 
+    public init(_ user: User) {
+        self.id = user.id?.uuidString ?? ""
+        self.name = "\(user.displayName)(\(user.username))"
+    }
+
     public init(_ user: CurrentUser) {
         self.id = user.id.uuidString
         self.name = "\(user.displayName)(\(user.username))"

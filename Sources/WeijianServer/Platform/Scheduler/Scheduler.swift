@@ -68,14 +68,3 @@ public final class Scheduler: LifecycleHandler, Sendable {
         return (try row?.decode(column: "holder", as: String.self)) == holder
     }
 }
-
-struct CreateSchedulerLease: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema("scheduler_leases")
-            .field("job", .string, .identifier(auto: false))
-            .field("holder", .string, .required)
-            .field("expires_at", .int64, .required)
-            .create()
-    }
-    func revert(on database: any Database) async throws { try await database.schema("scheduler_leases").delete() }
-}

@@ -5,19 +5,6 @@ import SQLKit
 import Vapor
 import WeijianCore
 
-/// Settings the administrators change at run time, stored in the database so every node sees them.
-struct CreateSystemSetting: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema("system_settings")
-            .field("key", .string, .identifier(auto: false))
-            .field("value", .string, .required)
-            .field("updated_at", .datetime, .required)
-            .field("updated_by", .string, .required)
-            .create()
-    }
-    func revert(on database: any Database) async throws { try await database.schema("system_settings").delete() }
-}
-
 /// The security policy (DOMAIN.md "Security settings"); each value is a setting with this default.
 public struct SecuritySettings: Sendable, Equatable, Codable {
     public var totpRequiredForStaff = true
@@ -75,19 +62,6 @@ public struct SecuritySettings: Sendable, Equatable, Codable {
             .values(SQLBind(Self.key), SQLBind(json), SQLBind(now), SQLBind(actor.name))
             .run()
     }
-}
-
-/// A ten-second cache of the security settings.
-final class SettingsCache: Sendable {
-    private let box = NIOLockedValueBox<(SecuritySettings, Date)?>(nil)
-    func get(now: Date) -> SecuritySettings? {
-        box.withLockedValue { entry in
-            guard let entry, now.timeIntervalSince(entry.1) < 10, now >= entry.1 else { return nil }
-            return entry.0
-        }
-    }
-    func put(_ settings: SecuritySettings, now: Date) { box.withLockedValue { $0 = (settings, now) } }
-    func clear() { box.withLockedValue { $0 = nil } }
 }
 
 extension Application {
