@@ -91,6 +91,8 @@ enum OpenAPIDocument {
         var responses: [String: Any] = ["400": errorResponse, "422": errorResponse]
         if op.permission != "anonymous" { responses["401"] = errorResponse; responses["403"] = errorResponse }
         if op.path.contains("{") { responses["404"] = errorResponse }
+        // A body that is missing or not JSON is refused before it is read.
+        if op.body != nil { responses["415"] = errorResponse }
         switch op.response {
         case "none": responses[op.status] = ["description": "完成"]
         case "array": responses[op.status] = ["description": "成功", "content": ["application/json": ["schema": ["type": "array", "items": ["type": "object"]]]]]

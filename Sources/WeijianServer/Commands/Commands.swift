@@ -30,7 +30,7 @@ struct CommandError: Error, CustomStringConvertible {
 /// `weijian admin …`: account maintenance at the server, audited as the operator's action.
 struct AdminCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "create | disable | enable | reset | list")
+        @Argument(name: "action", help: "create | disable | enable | reset | token | list")
         var action: String
         @Option(name: "username", short: "u", help: "用户名")
         var username: String?
@@ -42,6 +42,8 @@ struct AdminCommand: AsyncCommand {
         var department: String?
         @Flag(name: "second-factor", help: "reset 时同时清除动态验证码绑定（手机丢失）")
         var secondFactor: Bool
+        @Option(name: "days", help: "令牌有效天数（token，默认30）")
+        var days: Int?
     }
 
     var help: String {
@@ -52,6 +54,7 @@ struct AdminCommand: AsyncCommand {
           weijian admin disable --username zhangsan
           weijian admin enable --username zhangsan
           weijian admin reset --username zhangsan [--second-factor]
+          weijian admin token --username zhangsan --name 报表脚本 [--days 30]   （签发接口访问令牌，只显示一次）
         """
     }
 
@@ -94,6 +97,12 @@ struct AdminCommand: AsyncCommand {
             let user = try await UserQueries.find(try requireUsername(), on: app.db)
             let password = try await UserQueries.resetPassword(user: user, resetSecondFactor: signature.secondFactor, actor: actor, app: app, on: app.db, now: now)
             context.console.output(text: "账号 \(user.username) 已重置并解锁，一次性密码：\(password)")
+        case "token":
+            let user = try await UserQueries.find(try requireUsername(), on: app.db)
+            guard user.status == .active else { throw CommandError(message: "账号 \(user.username) 已停用，不能签发令牌") }
+            let (_, secret) = try await AccountController.issue(.init(name: signature.name ?? "服务器签发", validDays: signature.days ?? 30),
+                                                               userID: try user.requireID(), actor: actor, on: app.db, now: now)
+            context.console.output(text: secret)
         default:
             throw CommandError(message: "未知操作“\(signature.action)”。\n\n\(help)")
         }

@@ -62,6 +62,10 @@ enum AccountController {
 
     /// Issues a token; the secret is returned once and only its hash is kept.
     static func issue(_ input: TokenInput, for user: CurrentUser, req: Request) async throws -> (APIToken, String) {
+        try await issue(input, userID: user.id, actor: Actor(user), ip: req.clientIP, on: req.db, now: req.now)
+    }
+
+    static func issue(_ input: TokenInput, userID: UUID, actor: Actor, ip: String = "", on db: any Database, now: Date) async throws -> (APIToken, String) {
         var errors = ValidationCollector()
         let name = input.name?.trimmed ?? ""
         errors.require(name, field: "令牌名称")
@@ -74,12 +78,13 @@ enum AccountController {
         token.name = name
         token.tokenHash = Sessions.hash(secret)
         token.prefix = String(secret.prefix(10))
-        token.$user.id = user.id
-        token.createdAt = req.now
-        token.expiresAt = req.now.addingTimeInterval(Double(days) * 86_400)
-        try await req.db.writeTransaction { tx in
+        token.$user.id = userID
+        token.createdAt = now
+        token.expiresAt = now.addingTimeInterval(Double(days) * 86_400)
+        try await db.writeTransaction { tx in
             try await token.create(on: tx)
-            try await req.audit("token.issue", target: ("apiToken", try token.requireID().uuidString), details: ["name": name, "days": String(days)], on: tx)
+            try await AuditLog.record("token.issue", actor: actor, target: ("apiToken", try token.requireID().uuidString),
+                                      details: ["name": name, "days": String(days), "user": userID.uuidString], ip: ip, on: tx, now: now)
         }
         return (token, secret)
     }
