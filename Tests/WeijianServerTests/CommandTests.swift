@@ -138,3 +138,22 @@ struct PasswordAndTokenTests {
         }
     }
 }
+
+@Suite("Operator tokens")
+struct OperatorTokenTests {
+    @Test func anOperatorIssuedTokenWorksAndIsAudited() async throws {
+        try await withTestApp { app in
+            // given
+            _ = try await app.makeUser("script", roles: [.leader])
+            var context = CommandContext(console: app.console, input: CommandInput(arguments: ["weijian", "token", "--username", "script", "--name", "报表"]))
+            context.application = app
+            // when
+            try await AdminCommand().run(using: &context)
+            // then
+            let token = try #require(try await APIToken.query(on: app.db).first())
+            #expect(token.name == "报表")
+            let event = try await app.db.sql.select().column("actor_name").from("audit_events").where("action", .equal, "token.issue").first()
+            #expect(try event?.decode(column: "actor_name", as: String.self).hasPrefix("服务器操作员") == true)
+        }
+    }
+}
