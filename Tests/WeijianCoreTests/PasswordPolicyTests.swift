@@ -95,3 +95,13 @@ struct PasswordPolicyTests {
         #expect(throws: Never.self) { try strict.check("Tian-Lu-Zhou-8888", username: "wangwu") }
     }
 }
+
+@Test func passwordsLongerThanBcryptReadsAreRefused() {
+    // given: 25 Chinese characters are 75 bytes, more than the 72 bcrypt reads
+    let password = "Aa1!" + String(repeating: "卫", count: 25)
+    // when / then
+    #expect(throws: ValidationError.self) { try PasswordPolicy().check(password, username: "u") }
+    do { try PasswordPolicy().check(password, username: "u") } catch let error as ValidationError {
+        #expect(error.code == "password.tooLong")
+    } catch { Issue.record("unexpected \(error)") }
+}

@@ -52,7 +52,7 @@ struct AccessMatrixTests {
             // when
             var mismatches: [String] = []
             for row in rows {
-                let path = row.path.replacingOccurrences(of: ":itemID", with: "1").replacingOccurrences(of: ":day", with: "2031-01-01")
+                let path = row.path.replacingOccurrences(of: ":itemID", with: "1").replacingOccurrences(of: ":day", with: "2031-01-01").replacingOccurrences(of: ":year", with: "2031")
                     .split(separator: "/").map { $0.hasPrefix(":") ? UUID().uuidString : String($0) }.joined(separator: "/")
                 for (index, role) in Self.columns.enumerated() {
                     var headers = HTTPHeaders()

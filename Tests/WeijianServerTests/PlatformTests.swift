@@ -102,6 +102,19 @@ struct PlatformTests {
                                          body: form(["_csrf": browser.csrf, "from": "2027-01-01", "to": "2027-01-03", "kind": "holiday", "name": "元旦"])) { res async in
                 #expect(res.status == .seeOther)
             }
+            #expect(try await CalendarStore.load(on: app.db).isCovered(year: 2027) == false, "one entry does not complete a year")
+            try await app.testing().test(.GET, "/app/calendar?rule=licence.decision&from=2027-02-01", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("暂定"))
+            }
+            try await app.testing().test(.POST, "/app/admin/calendar", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "from": "2027-01-04", "kind": "workday", "name": "调休"])) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("调休上班只能设在周六或周日"))
+            }
+            try await app.testing().test(.POST, "/app/admin/calendar/years/2027", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "covered": "1"])) { res async in
+                #expect(res.status == .seeOther)
+            }
             let calendar = try await CalendarStore.load(on: app.db)
             #expect(calendar.isCovered(year: 2027))
             #expect(!calendar.isWorkingDay(LocalDate(year: 2027, month: 1, day: 1)!))

@@ -15,6 +15,10 @@ public struct PasswordPolicy: Sendable, Equatable, Codable {
         if password.count < minimumLength {
             throw ValidationError(field: field, code: "password.length", message: "至少\(minimumLength)个字符，当前\(password.count)个")
         }
+        // bcrypt reads only the first 72 bytes; a longer password would be silently cut.
+        if password.utf8.count > 72 {
+            throw ValidationError(field: field, code: "password.tooLong", message: "不能超过72字节（英文字符每个1字节，汉字每个3字节）")
+        }
         var classes = 0
         if password.contains(where: { $0.isASCII && $0.isLowercase }) { classes += 1 }
         if password.contains(where: { $0.isASCII && $0.isUppercase }) { classes += 1 }

@@ -44,7 +44,7 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(https: settings.usesTLS))
     app.middleware.use(ErrorPagesMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
 
     try routes(app)
 

@@ -10,6 +10,7 @@ enum CalendarController {
         web.endpoint(.GET, "app", "admin", "calendar", access: .permission(.calendarManage), use: adminPage)
         web.endpoint(.POST, "app", "admin", "calendar", access: .permission(.calendarManage), use: addEntry)
         web.endpoint(.POST, "app", "admin", "calendar", ":day", "delete", access: .permission(.calendarManage), use: deleteEntry)
+        web.endpoint(.POST, "app", "admin", "calendar", "years", ":year", access: .permission(.calendarManage), use: confirmYear)
         web.endpoint(.GET, "app", "calendar", access: .permission(.calendarRead), use: calculator)
         api.endpoint(.GET, "calendar", "holidays", access: .permission(.calendarRead), use: holidaysAPI)
         api.endpoint(.GET, "calendar", "deadline", access: .permission(.calendarRead), use: deadlineAPI)
@@ -46,7 +47,8 @@ enum CalendarController {
     }
 
     @Sendable static func adminPage(req: Request) async throws -> View {
-        let year = (try? req.query.get(Int.self, at: "year")) ?? req.application.clock.today.year
+        let requested = (try? req.query.get(Int.self, at: "year")) ?? req.application.clock.today.year
+        let year = min(2100, max(2000, requested))
         return try await req.renderPage("admin/calendar", title: "节假日与工作日", content: try await adminContent(req, year: year))
     }
 
@@ -62,7 +64,8 @@ enum CalendarController {
         var errors = ValidationCollector()
         let from = LocalDate(form.from ?? "")
         let to = (form.to?.trimmed).flatMap { $0.isEmpty ? nil : LocalDate($0) } ?? from
-        if from == nil { errors.add(ValidationError(field: "开始日期", code: "date.format", message: "必填，格式YYYY-MM-DD")) }
+        if from == nil { errors.add(ValidationError(field: "开始日期", code: "date.format", message: "必填，应为有效日期（YYYY-MM-DD）")) }
+        if let from, !(2000...2100).contains(from.year) { errors.add(ValidationError(field: "开始日期", code: "date.range", message: "年份应在2000到2100之间")) }
         if let text = form.to?.trimmed, !text.isEmpty, LocalDate(text) == nil {
             errors.add(ValidationError(field: "结束日期", code: "date.format", message: "格式应为YYYY-MM-DD"))
         }
@@ -70,6 +73,13 @@ enum CalendarController {
         if let from, let to, from.days(until: to) > 31 { errors.add(ValidationError(field: "结束日期", code: "date.span", message: "一次最多录入31天")) }
         let kind = HolidayTable.Kind(rawValue: form.kind ?? "")
         if kind == nil { errors.add(ValidationError(field: "类型", code: "calendar.kind", message: "请选择“放假”或“调休上班”")) }
+        if kind == .workday, let from, let to {
+            var day = from
+            while day <= to {
+                if !day.isWeekend { errors.add(ValidationError(field: "类型", code: "calendar.workdayOnWeekend", message: "调休上班只能设在周六或周日（\(day)是\(day.weekdayName)）")); break }
+                day = day.adding(days: 1)
+            }
+        }
         let name = form.name?.trimmed ?? ""
         if name.isEmpty { errors.add(ValidationError(field: "名称", code: "required", message: "必填，如“春节”")) }
         guard errors.errors.isEmpty, let from, let to, let kind else {
@@ -85,6 +95,15 @@ enum CalendarController {
         guard let day = req.parameters.get("day").flatMap(LocalDate.init) else { throw Abort(.notFound, reason: "日期格式错误") }
         try await CalendarStore.remove(day: day, actor: Actor(try req.currentUser), on: req.db, now: req.now)
         return try await req.redirect(to: "/app/admin/calendar?year=\(day.year)", flash: "已删除\(day)的安排")
+    }
+
+    struct ConfirmForm: Content { var covered: String? }
+
+    @Sendable static func confirmYear(req: Request) async throws -> Response {
+        guard let year = req.parameters.get("year", as: Int.self), (2000...2100).contains(year) else { throw Abort(.notFound, reason: "年份应在2000到2100之间") }
+        let covered = try req.content.decode(ConfirmForm.self).covered == "1"
+        try await CalendarStore.setCovered(covered, year: year, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/admin/calendar?year=\(year)", flash: covered ? "已确认\(year)年节假日安排录入完整" : "已撤销\(year)年的确认，该年期限将标为暂定")
     }
 
     struct RuleOption: Encodable, Sendable {
@@ -122,7 +141,8 @@ enum CalendarController {
         let rule = DeadlineRule.defaults.first { $0.code == query.rule }
         if rule == nil { errors.add(ValidationError(field: "期限类型", code: "deadline.rule", message: "请选择一种期限")) }
         let from = LocalDate(query.from ?? "")
-        if from == nil { errors.add(ValidationError(field: "起算事件日期", code: "date.format", message: "必填，格式YYYY-MM-DD")) }
+        if from == nil { errors.add(ValidationError(field: "起算事件日期", code: "date.format", message: "必填，应为有效日期（YYYY-MM-DD）")) }
+        if let from, !(2000...2100).contains(from.year) { errors.add(ValidationError(field: "起算事件日期", code: "date.range", message: "年份应在2000到2100之间")) }
         var extensionDays = 0
         if let text = query.extensionDays?.trimmed, !text.isEmpty {
             if let value = Int(text), (0...365).contains(value) { extensionDays = value } else {

@@ -38,7 +38,9 @@ enum UserQueries {
             errors.add(ValidationError(field: "姓名", code: "length", message: "不能超过40个字符"))
         }
         if let department = input.departmentID {
-            if try await Department.find(department, on: db) == nil {
+            if let found = try await Department.find(department, on: db) {
+                if !found.active { errors.add(ValidationError(field: "所属科室", code: "department.disabled", message: "所选科室“\(found.name)”已停用")) }
+            } else {
                 errors.add(ValidationError(field: "所属科室", code: "department.unknown", message: "所选科室不存在"))
             }
         }
@@ -79,8 +81,21 @@ enum UserQueries {
         return user
     }
 
+    /// 三权分立: the system administrator may not reset or disable the security administrator or the
+    /// auditor — that would let one administrator take over another's duty. Only the operator at
+    /// the server (`weijian admin`) may, and that is audited as the operator's action.
+    static func checkNotOtherAdministrator(_ user: User, actor: Actor, on db: any Database) async throws {
+        guard actor.id != "operator" else { return }
+        let roles = try await roles(of: try user.requireID(), on: db)
+        if let role = roles.first(where: { $0 == .securityAdmin || $0 == .auditor }) {
+            throw ValidationError(field: "账号", code: "user.separatedAdministrator",
+                                  message: "三权分立：\(role.chinese)账号不能由系统管理员重置或停用，须在服务器上执行 weijian admin 命令")
+        }
+    }
+
     /// Disables or re-enables an account. Disabling ends its sessions at once.
     static func setActive(_ active: Bool, user: User, actor: Actor, on db: any Database, now: Date) async throws {
+        try await checkNotOtherAdministrator(user, actor: actor, on: db)
         if !active, try await isLastHolderOfSeparatedRole(user, on: db) {
             throw ValidationError(field: "账号", code: "user.lastAdministrator", message: "这是该管理员角色的最后一个启用账号，不能停用")
         }
@@ -98,6 +113,7 @@ enum UserQueries {
     /// Issues a new one-time password, unlocks the account and ends its sessions. The second
     /// factor is kept unless `resetSecondFactor` (a lost phone).
     static func resetPassword(user: User, resetSecondFactor: Bool, actor: Actor, app: Application, on db: any Database, now: Date) async throws -> String {
+        try await checkNotOtherAdministrator(user, actor: actor, on: db)
         let password = Passwords.oneTime()
         user.passwordHash = try await Passwords.hash(password, app: app)
         user.mustChangePassword = true
@@ -112,6 +128,8 @@ enum UserQueries {
         try await db.writeTransaction { tx in
             try await user.save(on: tx)
             try await Sessions.endAll(userID: try user.requireID(), on: tx)
+            // Whoever had this account's credentials loses its tokens too.
+            try await APIToken.query(on: tx).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
             try await AuditLog.record("user.resetPassword", actor: actor, target: ("user", try user.requireID().uuidString),
                                       details: ["username": user.username, "secondFactorReset": String(resetSecondFactor)], on: tx, now: now)
         }

@@ -145,7 +145,11 @@ enum UsersController {
 
     @Sendable static func disable(req: Request) async throws -> Response {
         let user = try await target(req)
-        try await UserQueries.setActive(false, user: user, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        do {
+            try await UserQueries.setActive(false, user: user, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        } catch let error as ValidationError {
+            return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: error.message)
+        }
         return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: "账号已停用，其登录会话已全部结束")
     }
 
@@ -157,12 +161,17 @@ enum UsersController {
 
     struct ResetForm: Content { var resetSecondFactor: String? }
 
-    @Sendable static func reset(req: Request) async throws -> View {
+    @Sendable static func reset(req: Request) async throws -> Response {
         let user = try await target(req)
         let form = try req.content.decode(ResetForm.self)
-        let password = try await UserQueries.resetPassword(user: user, resetSecondFactor: form.resetSecondFactor == "on", actor: Actor(try req.currentUser),
+        let password: String
+        do {
+            password = try await UserQueries.resetPassword(user: user, resetSecondFactor: form.resetSecondFactor == "on", actor: Actor(try req.currentUser),
                                                            app: req.application, on: req.db, now: req.now)
-        return try await req.renderPage("admin/user", title: "账号详情", content: try await showPage(req, user: user, newPassword: password))
+        } catch let error as ValidationError {
+            return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: error.message)
+        }
+        return try await req.renderPage("admin/user", title: "账号详情", content: try await showPage(req, user: user, newPassword: password)).encodeResponse(for: req)
     }
 
     struct ReviewPage: Encodable, Sendable {

@@ -57,7 +57,21 @@ enum AccountController {
 
     struct TokenInput: Content {
         var name: String?
-        var validDays: Int?
+        var validDays: String?
+
+        init(name: String?, validDays: Int?) {
+            self.name = name
+            self.validDays = validDays.map(String.init)
+        }
+
+        /// Accepts a JSON number as well as text, so both the form and API clients can send it.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try? container.decode(String.self, forKey: .name)
+            if let number = try? container.decode(Int.self, forKey: .validDays) { validDays = String(number) } else {
+                validDays = try? container.decode(String.self, forKey: .validDays)
+            }
+        }
     }
 
     /// Issues a token; the secret is returned once and only its hash is kept.
@@ -70,8 +84,9 @@ enum AccountController {
         let name = input.name?.trimmed ?? ""
         errors.require(name, field: "令牌名称")
         if name.count > 40 { errors.add(ValidationError(field: "令牌名称", code: "length", message: "不能超过40个字符")) }
-        let days = input.validDays ?? 90
-        if !(1...365).contains(days) { errors.add(ValidationError(field: "有效天数", code: "range", message: "应在1到365之间")) }
+        let daysText = input.validDays?.trimmed ?? ""
+        let days = daysText.isEmpty ? 90 : Int(daysText) ?? -1
+        if !(1...365).contains(days) { errors.add(ValidationError(field: "有效天数", code: "range", message: "应为1到365之间的整数")) }
         try errors.check()
         let secret = "wjt_" + Sessions.randomToken()
         let token = APIToken()

@@ -35,6 +35,7 @@ enum SignInController {
         var page = LoginPage(next: safeNext(try? req.query.get(String.self, at: "next")))
         if req.storage[SessionAuthenticator.ExpiredSessionKey.self] == true { page.notice = "您已超过空闲时限未操作，会话已结束，请重新登录" }
         if (try? req.query.get(String.self, at: "signedOut")) == "1" { page.notice = "您已安全退出" }
+        if (try? req.query.get(String.self, at: "locked")) == "1" { page.error = "动态验证码连续错误，账号已锁定，请稍后再试或联系系统管理员" }
         if req.sessionState == nil || req.sessionState?.user != nil {
             // A sign-in form needs an anonymous session for its CSRF token.
             let (session, token) = try await Sessions.create(for: nil, stage: .anonymous, on: req)
@@ -93,11 +94,16 @@ enum SignInController {
         guard let state = req.sessionState, let user = state.user, state.session.stage == .secondFactor else { return req.redirect(to: "/app") }
         let code = try req.content.decode(CodeForm.self).code ?? ""
         guard let step = try SignInFlow.verifyTOTP(code, user: user, on: req) else {
-            try await req.audit("login.secondFactorFailed", target: ("user", user.id?.uuidString ?? ""), outcome: .failure)
+            if try await SignInFlow.recordSecondFactorFailure(user, session: state.session, on: req) {
+                let response = req.redirect(to: "/app/login?locked=1")
+                response.cookies[Sessions.cookieName] = Sessions.clearCookie(secure: req.settings.usesTLS)
+                return response
+            }
             return try await req.renderPage("security/second-factor", title: "二次验证", content: CodePage(error: "动态验证码：不正确或已使用过，请输入验证器上当前显示的6位数字"))
                 .encodeResponse(status: .unauthorized, for: req)
         }
         user.totpLastStep = step
+        user.failedAttempts = 0
         try await user.save(on: req.db)
         state.session.secondFactorDone = true
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)

@@ -126,6 +126,11 @@ struct BearerTokenAuthenticator: AsyncMiddleware {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method == .POST else { return try await next.respond(to: request) }
+        // Route handlers collect the body later; the token lives in the body, so collect it here
+        // (up to the route limit: a larger body is refused as too large, not as a CSRF failure).
+        if request.body.data == nil {
+            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+        }
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected = request.sessionState?.session.csrfToken, let sent,
               Array(Sessions.hash(sent).utf8) == Array(Sessions.hash(expected).utf8) else {

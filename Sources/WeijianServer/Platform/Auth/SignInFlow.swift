@@ -13,9 +13,9 @@ public enum SignInFlow {
 
         public var message: String {
             switch self {
-            case .wrongCredentials(let remaining):
-                if let remaining, remaining > 0 { return "用户名或密码错误（再错\(remaining)次账号将被锁定）" }
-                return "用户名或密码错误"
+            case .wrongCredentials:
+                // The same sentence whether or not the username exists, so usernames cannot be probed.
+                return "用户名或密码错误（连续错误多次将锁定账号）"
             case .locked(let until):
                 return "账号因连续登录失败已锁定，请于\(SignInFlow.timeText(until))后再试，或联系系统管理员解锁"
             case .disabled:
@@ -87,8 +87,7 @@ public enum SignInFlow {
                                       details: ["reason": "disabled"], ip: req.clientIP, on: req.db, now: req.now)
             throw Failure.disabled
         }
-        if user.failedAttempts != 0 || user.lockedUntil != nil {
-            user.failedAttempts = 0
+        if user.lockedUntil != nil {
             user.lockedUntil = nil
             try await user.save(on: req.db)
         }
@@ -109,6 +108,7 @@ public enum SignInFlow {
         let policy = try await req.securitySettings()
         let stage = nextStage(user: user, session: session, policy: policy, now: req.now)
         session.stage = stage
+        if stage != .secondFactor { user.failedAttempts = 0 }
         try await req.db.writeTransaction { tx in
             try await session.save(on: tx)
             if stage == .active {
@@ -120,6 +120,30 @@ public enum SignInFlow {
         }
         if stage == .active { AppMetrics.shared.increment("weijian_logins_total{outcome=\"success\"}") }
         return stage
+    }
+
+    /// A wrong second-factor code counts like a wrong password: the threshold locks the account
+    /// and ends the half-signed-in session.
+    static func recordSecondFactorFailure(_ user: User, session: UserSession, on req: Request) async throws -> Bool {
+        let policy = try await req.securitySettings()
+        user.failedAttempts += 1
+        let locked = user.failedAttempts >= policy.lockoutThreshold
+        if locked {
+            user.lockedUntil = req.now.addingTimeInterval(Double(policy.lockoutMinutes * 60))
+            user.failedAttempts = 0
+        }
+        try await req.db.writeTransaction { tx in
+            try await user.save(on: tx)
+            try await AuditLog.record("login.secondFactorFailed", actor: Actor(user), target: ("user", try user.requireID().uuidString),
+                                      outcome: .failure, ip: req.clientIP, on: tx, now: req.now)
+            if locked {
+                try await session.delete(on: tx)
+                try await AuditLog.record("account.locked", actor: .system, target: ("user", try user.requireID().uuidString),
+                                          details: ["minutes": String(policy.lockoutMinutes), "reason": "second-factor"], ip: req.clientIP, on: tx, now: req.now)
+            }
+        }
+        AppMetrics.shared.increment("weijian_logins_total{outcome=\"failed\"}")
+        return locked
     }
 
     /// Verifies a TOTP code for a user with an enrolled secret, refusing a replayed code.

@@ -40,7 +40,6 @@ public enum CalendarStore {
                 try await tx.sql.delete(from: "calendar_days").where("day", .equal, day.description).run()
                 try await tx.sql.insert(into: "calendar_days").columns("day", "kind", "name")
                     .values(SQLBind(day.description), SQLBind(kind.rawValue), SQLBind(name)).run()
-                try await markCovered(year: day.year, on: tx)
                 day = day.adding(days: 1)
             }
             try await AuditLog.record("calendar.set", actor: actor, target: ("calendar", "\(start)~\(end)"),
@@ -52,6 +51,18 @@ public enum CalendarStore {
         try await db.writeTransaction { tx in
             try await tx.sql.delete(from: "calendar_days").where("day", .equal, day.description).run()
             try await AuditLog.record("calendar.remove", actor: actor, target: ("calendar", day.description), on: tx, now: now)
+        }
+    }
+
+    /// The administrator confirms that a year's table is complete (or withdraws the confirmation).
+    /// Only then do deadlines in that year stop being provisional: entering one holiday must not
+    /// make the rest of the year count as ordinary working days.
+    static func setCovered(_ covered: Bool, year: Int, actor: Actor, on db: any Database, now: Date) async throws {
+        try await db.writeTransaction { tx in
+            try await tx.sql.delete(from: "calendar_years").where("year", .equal, year).run()
+            if covered { try await markCovered(year: year, on: tx) }
+            try await AuditLog.record(covered ? "calendar.confirmYear" : "calendar.unconfirmYear", actor: actor, target: ("calendar", String(year)),
+                                      on: tx, now: now)
         }
     }
 

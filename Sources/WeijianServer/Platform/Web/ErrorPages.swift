@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 import WeijianCore
 
@@ -35,6 +36,11 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             code = "validation"
             message = error.description
             fields = [.init(field: error.field, code: error.code, message: error.message)]
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // Two submissions of the same form raced: the second one meets the first one's record.
+            status = .conflict
+            code = "conflict"
+            message = "该记录已存在（可能是重复提交），请刷新页面查看"
         case let error as DecodingError:
             status = .badRequest
             code = "request.format"
@@ -88,6 +94,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         case 403: "无权访问"
         case 404: "页面不存在"
         case 405: "不支持的请求方式"
+        case 409: "记录已存在"
         case 413: "内容过大"
         case 429: "请求过于频繁"
         default: status.code >= 500 ? "系统故障" : "请求未完成"
@@ -101,6 +108,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         case 403: "forbidden"
         case 404: "not_found"
         case 405: "method_not_allowed"
+        case 409: "conflict"
         case 413: "payload_too_large"
         case 422: "validation"
         default: status.code >= 500 ? "internal" : "error"
