@@ -60,18 +60,48 @@ extension Database {
                 try await WriteTransactionContext.$database.withValue(tx) { try await body(tx) }
             }
         case .sqlite:
-            return try await withConnection { conn in
-                try await conn.sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await WriteTransactionContext.$database.withValue(conn) { try await body(conn) }
-                    try await conn.sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await conn.sql.raw("ROLLBACK").run()
-                    throw error
+            // One writer at a time in this process: a second BEGIN IMMEDIATE would spin in
+            // sqlite-nio's busy handler and take the CPU the first writer needs to commit
+            // (measured: 16 concurrent numbering writers ran at 0.17× the sequential rate).
+            await SQLiteWriteLock.shared.lock()
+            do {
+                let result = try await withConnection { conn in
+                    try await conn.sql.raw("BEGIN IMMEDIATE").run()
+                    do {
+                        let result = try await WriteTransactionContext.$database.withValue(conn) { try await body(conn) }
+                        try await conn.sql.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await conn.sql.raw("ROLLBACK").run()
+                        throw error
+                    }
                 }
+                await SQLiteWriteLock.shared.unlock()
+                return result
+            } catch {
+                await SQLiteWriteLock.shared.unlock()
+                throw error
             }
         }
+    }
+}
+
+/// A fair async lock: waiters are resumed in arrival order and sleep while they wait.
+actor SQLiteWriteLock {
+    static let shared = SQLiteWriteLock()
+    private var held = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        if !held {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty { held = false } else { waiters.removeFirst().resume() }
     }
 }
 

@@ -38,7 +38,9 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     app.directory.viewsDirectory = (root as NSString).appendingPathComponent("Resources/Views") + "/"
     app.directory.publicDirectory = (root as NSString).appendingPathComponent("Public") + "/"
     app.views.use(.leaf)
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    // Parsed templates are cached (the signed-in home page ran at a tenth of a trivial route when
+    // every request re-read them); WEIJIAN_TEMPLATE_RELOAD=1 reloads them while editing.
+    app.leaf.cache.isEnabled = ProcessInfo.processInfo.environment["WEIJIAN_TEMPLATE_RELOAD"] != "1"
 
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware())
