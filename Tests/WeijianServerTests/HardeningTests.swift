@@ -114,3 +114,40 @@ struct HardeningTests {
         }
     }
 }
+
+@Suite("Grants API")
+struct GrantsAPITests {
+    @Test func anOmittedRoleListIsRefusedNotTakenAsRevokeEverything() async throws {
+        try await withTestApp { app in
+            // given
+            let sec = try await app.makeUser("secapi", roles: [.securityAdmin])
+            let target = try await app.makeUser("keeps", roles: [.inspector])
+            let (_, token) = try await AccountController.issue(.init(name: "t", validDays: 1), userID: sec.requireID(), actor: .system, on: app.db, now: app.clock.now())
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: token)
+            headers.contentType = .json
+            // when
+            try await app.testing().test(.PUT, "/api/v1/users/\(target.id!.uuidString)/grants", headers: headers, body: ByteBuffer(string: "{}")) { res async in
+                // then
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("roles"))
+            }
+            #expect(try await UserQueries.roles(of: target.requireID(), on: app.db) == [.inspector])
+            try await app.testing().test(.PUT, "/api/v1/users/\(target.id!.uuidString)/grants", headers: headers,
+                                         body: ByteBuffer(string: "{\"roles\": [\"inspector\", \"archivist\"]}")) { res async in
+                #expect(res.status == .noContent)
+            }
+            #expect(try await UserQueries.roles(of: target.requireID(), on: app.db) == [.inspector, .archivist])
+        }
+    }
+
+    @Test func percentInTheUserSearchMatchesNothingRatherThanEverything() async throws {
+        try await withTestApp { app in
+            _ = try await app.makeUser("alpha1", roles: [.inspector])
+            let rows = try await UserQueries.list(search: "%", now: app.clock.now(), on: app.db)
+            #expect(rows.count == 1, "an all-wildcard search is no search: the full list")
+            let none = try await UserQueries.list(search: "%zzz%", now: app.clock.now(), on: app.db)
+            #expect(none.isEmpty)
+        }
+    }
+}

@@ -170,7 +170,8 @@ enum UserQueries {
 
     static func list(search: String?, now: Date, on db: any Database) async throws -> [ListRow] {
         var query = User.query(on: db).with(\.$department).sort(\.$username)
-        if let search = search?.trimmed, !search.isEmpty {
+        // LIKE wildcards typed by the user are taken literally (dropped), not as "match anything".
+        if let search = search?.trimmed.filter({ $0 != "%" && $0 != "_" && $0 != "\\" }), !search.isEmpty {
             query = query.group(.or) { $0.filter(\.$username ~~ search.lowercased()).filter(\.$displayName ~~ search) }
         }
         let users = try await query.limit(500).all()

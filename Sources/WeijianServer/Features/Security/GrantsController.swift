@@ -133,7 +133,12 @@ enum GrantsController {
 
     @Sendable static func saveAPI(req: Request) async throws -> HTTPStatus {
         let user = try await target(req)
-        let (roles, scopes) = try parse(try req.content.decode(GrantInput.self))
+        let input = try req.content.decode(GrantInput.self)
+        // The API replaces all grants: an omitted list must not silently mean "take every role away".
+        guard input.roles != nil else {
+            throw ValidationError(field: "roles", code: "required", message: "必填：须给出完整的角色列表（撤销全部角色请传空数组 []）")
+        }
+        let (roles, scopes) = try parse(input)
         let current = try req.currentUser
         try await GrantQueries.setGrants(for: user, roles: roles, scopes: scopes, actor: Actor(current), actorUserID: current.id, on: req.db, now: req.now)
         return .noContent
