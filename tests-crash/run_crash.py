@@ -16,62 +16,26 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-BINARY = Path(os.environ.get("WEIJIAN_BINARY") or REPO / ".build" / "debug" / "weijian")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests-support"))
+from weijian_server import BINARY, REPO, WeijianServer  # noqa: E402
+
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "4"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict, port: int, log: Path):
-        self.env, self.port, self.log = env, port, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with open(self.log, "a") as log:
-            self.process = subprocess.Popen([str(BINARY), "serve"], cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=1).status == 200:
-                    return
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError(f"server did not start, see {self.log}")
-
-    def kill(self) -> None:
-        assert self.process
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-
 def main() -> int:
-    data = Path(tempfile.mkdtemp(prefix="weijian-crash-"))
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEIJIAN_") and k != "DATABASE_URL"}
-    env.update(WEIJIAN_DATA_DIR=str(data), WEIJIAN_PORT=str(port), WEIJIAN_PASSWORD_COST="4")
-    if os.environ.get("CRASH_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["CRASH_DATABASE_URL"]
-    server = Server(env, port, data / "server.log")
+    server = WeijianServer("weijian-crash-", os.environ.get("CRASH_DATABASE_URL"))
+    data, port, env = server.data, server.port, server.env
     server.start()
-    token = subprocess.run([str(BINARY), "admin", "token", "--username", "sysadmin", "--name", "crash"], cwd=REPO, env=env,
-                           check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    token = server.token("sysadmin", "crash")
 
     acknowledged: list[str] = []
     lock = threading.Lock()
