@@ -595,9 +595,11 @@ class Journey:
         check("action=login" in b.path(), f"search should be in the address: {b.path()}")
         rows = b.d.find_elements(By.CSS_SELECTOR, "#audit tbody tr")
         check(len(rows) > 0, f"searching action 'login' found no rows ({b.messages()!r})")
-        actions = [r.find_elements(By.TAG_NAME, "td")[3].text for r in rows]
-        check(all(a.startswith("login") for a in actions), f"rows with other actions: {actions}")
-        check("login.success" in actions, f"no login.success rows: {actions}")
+        # The action cell shows the Chinese name with the stable code on the line below it.
+        actions = [r.find_elements(By.TAG_NAME, "td")[3].text.splitlines() for r in rows]
+        check(all(len(a) == 2 and "login" in a[1] for a in actions), f"rows with other actions: {actions}")
+        check(any(a[0] == "登录成功" for a in actions), f"the Chinese action name is not shown: {actions}")
+        check(any(a[1] == "login.success" for a in actions), f"no login.success rows: {actions}")
         b.click_button("校验日志完整性")
         result = b.text("#verify-result")
         check("日志完整" in result, f"#verify-result should say 日志完整: {result!r}")

@@ -199,6 +199,27 @@ struct AuditLogTests {
         }
     }
 
+    @Test func theAuditorFindsEventsByChineseNameOrPartOfTheCodeAndSeesTheChineseName() async throws {
+        try await withTestApp { app in
+            // given
+            let auditor = try await app.makeUser("aud2", roles: [.auditor])
+            try await AuditLog.record("personal.reveal", actor: .system, target: ("staff", "x"), details: ["purpose": "执法联络"], on: app.db, now: app.clock.now())
+            try await AuditLog.record("login.success", actor: .system, on: app.db, now: app.clock.now())
+            let browser = try await app.signIn(auditor)
+            // when / then
+            for query in ["reveal", "%E6%9F%A5%E7%9C%8B%E4%B8%AA%E4%BA%BA%E4%BF%A1%E6%81%AF"] {
+                try await app.testing().test(.GET, "/app/audit?action=\(query)", headers: browser.headers) { res async in
+                    #expect(res.body.string.contains("查看个人信息明文"))
+                    #expect(!res.body.string.contains("登录成功"))
+                }
+            }
+            try await app.testing().test(.GET, "/app/audit?outcome=bogus", headers: browser.headers) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("结果：只能是成功、拒绝或失败"))
+            }
+        }
+    }
+
     @Test func theAuditorSearchesTheLogAndTheSearchIsItselfAudited() async throws {
         try await withTestApp { app in
             // given

@@ -16,6 +16,7 @@ enum AuditController {
         let time: String
         let actor: String
         let action: String
+        let actionName: String
         let target: String
         let outcome: String
         let outcomeName: String
@@ -50,7 +51,12 @@ enum AuditController {
         var errors = ValidationCollector()
         filter.actor = query.actor
         filter.action = query.action
-        filter.outcome = query.outcome
+        if let outcome = query.outcome?.trimmed, !outcome.isEmpty {
+            if AuditLog.Outcome(rawValue: outcome) == nil {
+                errors.add(ValidationError(field: "结果", code: "audit.outcome", message: "只能是成功、拒绝或失败"))
+            }
+            filter.outcome = outcome
+        }
         filter.text = query.text
         filter.beforeSequence = query.before
         // Dates are China dates: from 00:00 of the first to 24:00 of the last.
@@ -64,6 +70,9 @@ enum AuditController {
                 errors.add(ValidationError(field: "结束日期", code: "date.format", message: "格式应为YYYY-MM-DD"))
             }
         }
+        if let from = filter.from, let until = filter.until, until <= from {
+            errors.add(ValidationError(field: "结束日期", code: "date.order", message: "不能早于开始日期"))
+        }
         try errors.check()
         return filter
     }
@@ -75,6 +84,7 @@ enum AuditController {
                                                     "from": query.from ?? "", "to": query.to ?? "", "results": String(rows.count)])
         return rows.map {
             Row(seq: $0.seq, time: Format.dateTime(millis: $0.occurred_at), actor: $0.actor_name, action: $0.action,
+                actionName: AuditActionNames.chinese($0.action),
                 target: $0.target_type.isEmpty ? "" : "\($0.target_type):\($0.target_id)", outcome: $0.outcome,
                 outcomeName: AuditLog.Outcome(rawValue: $0.outcome)?.chinese ?? $0.outcome, ip: $0.source_ip, details: $0.details)
         }

@@ -152,7 +152,15 @@ public enum AuditLog {
     static func search(_ filter: Filter, on db: any Database) async throws -> [EventRow] {
         var query = eventQuery(on: db)
         if let actor = filter.actor, !actor.isEmpty { query = query.where("actor_name", .like, "%\(escapeLike(actor))%") }
-        if let action = filter.action, !action.isEmpty { query = query.where("action", .like, "\(escapeLike(action))%") }
+        if let action = filter.action, !action.isEmpty {
+            // Matches the code anywhere ("reveal" finds personal.reveal) or a Chinese name ("登录").
+            let codes = AuditActionNames.names.filter { $0.value.contains(action) }.map(\.key)
+            query = query.where { group in
+                var group = group.orWhere("action", .like, "%\(escapeLike(action))%")
+                if !codes.isEmpty { group = group.orWhere("action", .in, codes) }
+                return group
+            }
+        }
         if let outcome = filter.outcome, !outcome.isEmpty { query = query.where("outcome", .equal, outcome) }
         if let from = filter.from { query = query.where("occurred_at", .greaterThanOrEqual, from.millis) }
         if let until = filter.until { query = query.where("occurred_at", .lessThan, until.millis) }
