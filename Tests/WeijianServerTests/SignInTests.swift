@@ -151,10 +151,16 @@ struct SignInTests {
             // when
             app.clock.advance(by: 31 * 60)
             // then
+            var location = ""
             try await app.testing().test(.GET, "/app", headers: browser.headers) { res async in
                 #expect(res.status == .seeOther)
+                location = res.headers.first(name: .location) ?? ""
             }
+            #expect(location.hasSuffix("&expired=1"))
             #expect(try await UserSession.query(on: app.db).count() == 0)
+            try await app.testing().test(.GET, location) { res async in
+                #expect(res.body.string.contains("会话已结束"))
+            }
             let again = try await app.signIn(user)
             try await app.testing().test(.POST, "/app/logout", headers: .formHeaders(cookie: again.cookie), body: form(["_csrf": again.csrf])) { res async in
                 #expect(res.status == .seeOther)

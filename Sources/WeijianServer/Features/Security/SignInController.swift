@@ -33,7 +33,9 @@ enum SignInController {
     @Sendable static func loginForm(req: Request) async throws -> Response {
         if req.auth.get(CurrentUser.self) != nil { return req.redirect(to: "/app") }
         var page = LoginPage(next: safeNext(try? req.query.get(String.self, at: "next")))
-        if req.storage[SessionAuthenticator.ExpiredSessionKey.self] == true { page.notice = "您已超过空闲时限未操作，会话已结束，请重新登录" }
+        if req.storage[SessionAuthenticator.ExpiredSessionKey.self] == true || (try? req.query.get(String.self, at: "expired")) == "1" {
+            page.notice = "您已超过空闲时限未操作，会话已结束，请重新登录"
+        }
         if (try? req.query.get(String.self, at: "signedOut")) == "1" { page.notice = "您已安全退出" }
         if (try? req.query.get(String.self, at: "locked")) == "1" { page.error = "动态验证码连续错误，账号已锁定，请稍后再试或联系系统管理员" }
         if req.sessionState == nil || req.sessionState?.user != nil {
