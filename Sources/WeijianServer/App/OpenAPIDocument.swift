@@ -12,6 +12,8 @@ enum OpenAPIDocument {
         let body: [String: String]?
         let response: String
         let status: String
+        /// Body fields the operation refuses to do without.
+        var requiredFields: [String] = []
     }
 
     static var error: [String: Any] { [
@@ -37,7 +39,8 @@ enum OpenAPIDocument {
         .init(method: "post", path: "/users/{userID}/disable", summary: "停用账号", permission: "users.manage", parameters: [("userID", "path", "string", true)], body: nil, response: "none", status: "204"),
         .init(method: "post", path: "/users/{userID}/enable", summary: "启用账号", permission: "users.manage", parameters: [("userID", "path", "string", true)], body: nil, response: "none", status: "204"),
         .init(method: "put", path: "/users/{userID}/grants", summary: "授予角色与数据范围", permission: "roles.grant", parameters: [("userID", "path", "string", true)],
-              body: ["roles": "array", "departments": "array", "allDepartments": "string", "categories": "string", "areas": "string"], response: "none", status: "204"),
+              body: ["roles": "array", "departments": "array", "allDepartments": "string", "categories": "string", "areas": "string"], response: "none", status: "204",
+              requiredFields: ["roles"]),
         .init(method: "get", path: "/departments", summary: "科室列表", permission: "signedIn", parameters: [], body: nil, response: "array", status: "200"),
         .init(method: "post", path: "/departments", summary: "新增科室", permission: "departments.manage", parameters: [],
               body: ["code": "string", "name": "string", "isBusiness": "boolean"], response: "object", status: "201"),
@@ -71,7 +74,9 @@ enum OpenAPIDocument {
             if let body = op.body {
                 var properties: [String: Any] = [:]
                 for (name, type) in body { properties[name] = type == "array" ? ["type": "array", "items": ["type": "string"]] : ["type": type] }
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["type": "object", "properties": properties]]]]
+                var schema: [String: Any] = ["type": "object", "properties": properties]
+                if !op.requiredFields.isEmpty { schema["required"] = op.requiredFields }
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": schema]]]
             }
             paths[op.path, default: [:]][op.method] = operation
         }
