@@ -96,7 +96,7 @@ struct RoleTests {
         #expect(Role.auditor.permissions == [.auditRead, .auditVerify])
         #expect(Role.sysadmin.permissions.isDisjoint(with: Role.auditor.permissions))
         #expect(Role.securityAdmin.permissions.contains(.keysManage))
-        #expect(Role.entityUser.permissions.isEmpty)
+        #expect(Role.entityUser.permissions == [.portalSubmit], "a unit's user sees only the portal")
     }
 
     @Test("Every permission belongs to some role, and every role and permission has a Chinese name")

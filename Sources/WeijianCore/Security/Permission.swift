@@ -17,6 +17,19 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case staffDirectoryRead = "staff.read"
     case personalDataReveal = "personal.reveal"
     case calendarRead = "calendar.read"
+    // supervised units and licences (被监督单位与卫生许可)
+    case entitiesRead = "entities.read"
+    case entitiesEdit = "entities.edit"
+    case entitiesAssign = "entities.assign"
+    case categoriesManage = "categories.manage"
+    case licencesManage = "licences.manage"
+    case dataQuality = "dataquality.manage"
+    case dataImport = "data.import"
+    case dataExport = "data.export"
+    case portalAccounts = "portal.accounts"
+    case submissionsReview = "submissions.review"
+    // the units' portal (被监督单位用户)
+    case portalSubmit = "portal.submit"
 
     public var chinese: String {
         switch self {
@@ -33,6 +46,17 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .staffDirectoryRead: "查看人员信息"
         case .personalDataReveal: "查看个人敏感信息明文"
         case .calendarRead: "查看工作日历"
+        case .entitiesRead: "查看被监督单位"
+        case .entitiesEdit: "登记和修改被监督单位"
+        case .entitiesAssign: "分配与移交监管单位"
+        case .categoriesManage: "维护专业类别"
+        case .licencesManage: "办理卫生许可与备案"
+        case .dataQuality: "数据清洗"
+        case .dataImport: "批量导入"
+        case .dataExport: "导出数据"
+        case .portalAccounts: "管理单位门户账号"
+        case .submissionsReview: "审核单位报送"
+        case .portalSubmit: "单位在线报送"
         }
     }
 }
@@ -44,11 +68,14 @@ extension Role {
         case .sysadmin: [.usersManage, .departmentsManage, .calendarManage, .calendarRead, .systemLogRead, .settingsManage]
         case .securityAdmin: [.rolesGrant, .securityPolicy, .keysManage]
         case .auditor: [.auditRead, .auditVerify]
-        case .leader: [.staffDirectoryRead, .personalDataReveal, .calendarRead]
-        case .departmentHead: [.staffDirectoryRead, .personalDataReveal, .calendarRead]
-        case .infoOfficer: [.staffDirectoryRead, .personalDataReveal, .calendarRead]
-        case .inspector, .archivist, .intakeClerk: [.staffDirectoryRead, .calendarRead]
-        case .entityUser: []
+        case .leader: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .dataExport]
+        case .departmentHead: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
+                               .licencesManage, .submissionsReview, .dataExport]
+        case .infoOfficer: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
+                            .categoriesManage, .licencesManage, .dataQuality, .dataImport, .dataExport, .portalAccounts, .submissionsReview]
+        case .inspector: [.staffDirectoryRead, .calendarRead, .entitiesRead, .entitiesEdit, .licencesManage, .submissionsReview]
+        case .archivist, .intakeClerk: [.staffDirectoryRead, .calendarRead, .entitiesRead]
+        case .entityUser: [.portalSubmit]
         }
     }
 }
