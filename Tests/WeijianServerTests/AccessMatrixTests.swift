@@ -49,6 +49,10 @@ struct AccessMatrixTests {
                 try await record.create(on: app.db)
                 tokens[role] = token
             }
+            // The unit's account belongs to a unit, as every portal account does.
+            let unit = try await app.makeEntity()
+            users[.entityUser]?.entityID = unit.id
+            try await users[.entityUser]?.save(on: app.db)
             // when
             var mismatches: [String] = []
             for row in rows {

@@ -30,6 +30,8 @@ public enum Weijian {
                 app.asyncCommands.use(AuditVerifyCommand(), as: "audit-verify")
                 app.asyncCommands.use(KeysCommand(), as: "keys")
                 app.asyncCommands.use(BenchCommand(), as: "bench")
+                app.asyncCommands.use(ImportCommand(), as: "import")
+                app.asyncCommands.use(QualityCommand(), as: "quality")
                 if command == "serve" {
                     try await Migrations.run(on: app)
                     try await Bootstrap.createAdministratorsIfNeeded(app, console: app.console)

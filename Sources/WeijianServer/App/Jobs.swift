@@ -19,6 +19,13 @@ enum Jobs {
         Scheduler.Job(name: "calendar.nextYear", interval: 86_400) { app in
             try await remindNextYearHolidays(app)
         },
+        Scheduler.Job(name: "licences.remind", interval: 86_400) { app in
+            try await LicensesController.remind(app)
+        },
+        // 卫生监督信息报告管理规定: data checked for duplicates, gaps and errors at least weekly.
+        Scheduler.Job(name: "quality.weekly", interval: 7 * 86_400) { app in
+            _ = try await DataQualityQueries.run(trigger: "每周定时", tables: app.codeTables, on: app.db, now: app.clock.now())
+        },
     ]
 
     /// Removes sessions idle past the timeout (the middleware refuses them anyway).

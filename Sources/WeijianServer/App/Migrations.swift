@@ -20,6 +20,13 @@ enum Migrations {
             CreateSearchIndex(),
             CreateSchedulerLease(),
             CreateStaffProfile(),
+            CreateSupervisionCategory(),
+            CreateSupervisedEntity(),
+            CreateHealthLicense(),
+            CreateSubmission(),
+            CreateWaterLimits(),
+            CreateDataQuality(),
+            CreateImportBatch(),
         ] as [any Migration])
     }
 

@@ -57,6 +57,45 @@ enum OpenAPIDocument {
         .init(method: "get", path: "/staff", summary: "人员信息（个人信息已脱敏，按数据范围过滤）", permission: "staff.read", parameters: [("q", "query", "string", false)], body: nil, response: "array", status: "200"),
         .init(method: "post", path: "/staff/{userID}/reveal", summary: "查看一项个人信息明文（须说明用途，已审计）", permission: "personal.reveal",
               parameters: [("userID", "path", "string", true)], body: ["field": "string", "purpose": "string"], response: "object", status: "200"),
+        .init(method: "get", path: "/entities", summary: "被监督单位检索（按数据范围过滤，按名称拼音排序，每页50户）", permission: "entities.read",
+              parameters: [("q", "query", "string", false), ("category", "query", "string", false), ("division", "query", "string", false), ("area", "query", "string", false),
+                           ("department", "query", "string", false), ("status", "query", "string", false), ("grade", "query", "string", false),
+                           ("source", "query", "string", false), ("inspector", "query", "string", false), ("page", "query", "integer", false)],
+              body: nil, response: "object", status: "200"),
+        .init(method: "post", path: "/entities", summary: "登记被监督单位", permission: "entities.edit", parameters: [],
+              body: ["name": "string", "shortName": "string", "creditCode": "string", "legalRepName": "string", "legalRepIDNumber": "string", "legalRepPhone": "string",
+                     "contactName": "string", "contactPhone": "string", "registeredAddress": "string", "operatingAddress": "string", "divisionCode": "string",
+                     "township": "string", "latitude": "string", "longitude": "string", "economicType": "string", "industry": "string", "categoryCode": "string",
+                     "businessScope": "string", "employees": "string", "certifiedEmployees": "string", "trainedEmployees": "string", "status": "string",
+                     "departmentID": "string", "area": "string", "ext": "object", "inspectors": "array"], response: "object", status: "201", requiredFields: ["name", "operatingAddress", "divisionCode", "categoryCode"]),
+        .init(method: "get", path: "/entities/{entityID}", summary: "单位档案（个人信息不返回）", permission: "entities.read",
+              parameters: [("entityID", "path", "string", true)], body: nil, response: "object", status: "200"),
+        .init(method: "put", path: "/entities/{entityID}", summary: "修改单位（个人信息留空则不变；变更记入历史）", permission: "entities.edit",
+              parameters: [("entityID", "path", "string", true)], body: ["name": "string", "shortName": "string", "creditCode": "string", "legalRepName": "string", "legalRepIDNumber": "string", "legalRepPhone": "string",
+                     "contactName": "string", "contactPhone": "string", "registeredAddress": "string", "operatingAddress": "string", "divisionCode": "string",
+                     "township": "string", "latitude": "string", "longitude": "string", "economicType": "string", "industry": "string", "categoryCode": "string",
+                     "businessScope": "string", "employees": "string", "certifiedEmployees": "string", "trainedEmployees": "string", "status": "string",
+                     "departmentID": "string", "area": "string", "ext": "object", "inspectors": "array"], response: "object", status: "200",
+              requiredFields: ["name", "operatingAddress", "divisionCode", "categoryCode"]),
+        .init(method: "get", path: "/entities/{entityID}/history", summary: "单位变更历史", permission: "entities.read",
+              parameters: [("entityID", "path", "string", true)], body: nil, response: "array", status: "200"),
+        .init(method: "get", path: "/categories", summary: "专业类别树（含许可管理方式）", permission: "entities.read", parameters: [], body: nil, response: "array", status: "200"),
+        .init(method: "get", path: "/licences", summary: "即将到期或复核（view=expiring&days=60）及已过期（view=expired）的许可证", permission: "entities.read",
+              parameters: [("view", "query", "string", false), ("days", "query", "integer", false)], body: nil, response: "array", status: "200"),
+        .init(method: "post", path: "/entities/{entityID}/licences", summary: "登记卫生许可证或备案", permission: "licences.manage",
+              parameters: [("entityID", "path", "string", true)], body: ["event": "string", "number": "string", "scope": "string", "issuingOrgan": "string", "issueDate": "string", "validUntil": "string",
+                     "eventDate": "string", "reason": "string", "categoryCode": "string"], response: "object", status: "201",
+              requiredFields: ["number", "issuingOrgan", "issueDate"]),
+        .init(method: "post", path: "/licences/{licenceID}/events", summary: "办理许可证变更、延续、补办、注销、撤回或撤销", permission: "licences.manage",
+              parameters: [("licenceID", "path", "string", true)], body: ["event": "string", "number": "string", "scope": "string", "issuingOrgan": "string", "issueDate": "string", "validUntil": "string",
+                     "eventDate": "string", "reason": "string", "categoryCode": "string"], response: "object", status: "200", requiredFields: ["event", "eventDate"]),
+        .init(method: "get", path: "/submissions", summary: "单位报送审核队列（status=submitted|returned|approved|all）", permission: "submissions.review",
+              parameters: [("status", "query", "string", false)], body: nil, response: "array", status: "200"),
+        .init(method: "post", path: "/submissions/{submissionID}/decide", summary: "审核报送：通过（approve）或退回补正（return，须写明理由）", permission: "submissions.review",
+              parameters: [("submissionID", "path", "string", true)], body: ["decision": "string", "reason": "string"], response: "object", status: "200",
+              requiredFields: ["decision"]),
+        .init(method: "post", path: "/quality/run", summary: "立即进行数据质量检查（重复、缺项、错误）", permission: "dataquality.manage", parameters: [], body: nil, response: "object", status: "200"),
+        .init(method: "get", path: "/quality/duplicates", summary: "待处理的疑似重复单位", permission: "dataquality.manage", parameters: [], body: nil, response: "array", status: "200"),
     ]
 
     static func json(organisation: String) -> String {
@@ -73,7 +112,13 @@ enum OpenAPIDocument {
             }
             if let body = op.body {
                 var properties: [String: Any] = [:]
-                for (name, type) in body { properties[name] = type == "array" ? ["type": "array", "items": ["type": "string"]] : ["type": type] }
+                for (name, type) in body {
+                    switch type {
+                    case "array": properties[name] = ["type": "array", "items": ["type": "string"]]
+                    case "object": properties[name] = ["type": "object", "additionalProperties": ["type": "string"]]
+                    default: properties[name] = ["type": type]
+                    }
+                }
                 var schema: [String: Any] = ["type": "object", "properties": properties]
                 if !op.requiredFields.isEmpty { schema["required"] = op.requiredFields }
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": schema]]]
@@ -95,7 +140,7 @@ enum OpenAPIDocument {
         let errorResponse: [String: Any] = ["description": "错误", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
         var responses: [String: Any] = ["400": errorResponse, "422": errorResponse]
         if op.permission != "anonymous" { responses["401"] = errorResponse; responses["403"] = errorResponse }
-        if op.path.contains("{") { responses["404"] = errorResponse }
+        if op.path.contains("{") { responses["404"] = errorResponse; responses["409"] = errorResponse }
         // A body that is missing or not JSON is refused before it is read.
         if op.body != nil { responses["415"] = errorResponse }
         switch op.response {

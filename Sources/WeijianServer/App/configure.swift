@@ -37,6 +37,7 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     let root = settings.resourcesDirectory ?? app.directory.workingDirectory
     app.directory.viewsDirectory = (root as NSString).appendingPathComponent("Resources/Views") + "/"
     app.directory.publicDirectory = (root as NSString).appendingPathComponent("Public") + "/"
+    app.codeTables = try CodeTables.load(root: root)
     app.views.use(.leaf)
     // Parsed templates are cached (the signed-in home page ran at a tenth of a trivial route when
     // every request re-read them); WEIJIAN_TEMPLATE_RELOAD=1 reloads them while editing.

@@ -25,6 +25,14 @@ func routes(_ app: Application) throws {
     PolicyController.register(web: web)
     AuditController.register(web: web, api: api)
     StaffController.register(web: web, api: api)
+    EntitiesController.register(web: web, api: api)
+    CategoriesController.register(web: web, api: api)
+    LicensesController.register(web: web, api: api)
+    SubmissionsController.register(web: web, api: api)
+    PortalController.register(web: web)
+    PortalAccountsController.register(web: web)
+    DataQualityController.register(web: web, api: api)
+    ImportController.register(web: web)
 }
 
 /// Health, readiness and metrics for operators.

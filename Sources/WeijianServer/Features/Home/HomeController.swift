@@ -30,8 +30,10 @@ enum HomeController {
         let noRoles: Bool
     }
 
-    @Sendable static func home(req: Request) async throws -> View {
+    @Sendable static func home(req: Request) async throws -> Response {
         let user = try req.currentUser
+        // A unit's account works in the portal.
+        if user.kind == .portal { return req.redirect(to: "/portal") }
         let items = try await Inbox.items(for: user.id, on: req.db).map {
             Item(id: $0.id, kind: Inbox.Kind(rawValue: $0.kind)?.chinese ?? $0.kind, title: $0.title, body: $0.body, link: $0.link,
                  due: $0.due_date ?? "", created: Format.dateTime(millis: $0.created_at))
@@ -41,7 +43,7 @@ enum HomeController {
                             tasks: items.filter { $0.kind == Inbox.Kind.task.chinese }.count,
                             reminders: items.filter { $0.kind == Inbox.Kind.reminder.chinese }.count,
                             today: "\(today.chinese) \(today.weekdayName)", noRoles: user.roles.isEmpty)
-        return try await req.renderPage("home/home", title: "工作台", content: page)
+        return try await req.renderPage("home/home", title: "工作台", content: page).encodeResponse(for: req)
     }
 
     @Sendable static func markRead(req: Request) async throws -> Response {

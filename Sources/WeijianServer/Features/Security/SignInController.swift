@@ -77,7 +77,7 @@ enum SignInController {
 
     /// Only local paths inside the application may be a sign-in target.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/app"), !next.hasPrefix("//"), !next.contains("\\") else { return "" }
+        guard let next, next.hasPrefix("/app") || next.hasPrefix("/portal"), !next.hasPrefix("//"), !next.contains("\\") else { return "" }
         return next
     }
 

@@ -18,6 +18,8 @@ public final class User: Model, @unchecked Sendable {
 
     // references
     @OptionalParent(key: "department_id") public var department: Department?
+    /// The supervised unit a portal account belongs to.
+    @OptionalField(key: "entity_id") public var entityID: UUID?
 
     // data
     @Field(key: "password_hash") public var passwordHash: String

@@ -24,7 +24,7 @@ public struct EncryptedField: Sendable {
         }
     }
 
-    static var all: [EncryptedField] { StaffProfile.encryptedFields }
+    static var all: [EncryptedField] { StaffProfile.encryptedFields + SupervisedEntity.encryptedFields }
 }
 
 /// Re-encrypts every encrypted column with the active key and recomputes blind indexes

@@ -10,11 +10,12 @@ import Vapor
 /// or roll back together and no number is skipped or given twice. A number that was issued and
 /// then cancelled is voided with a reason, never reused.
 public enum Numbering {
-    public static func allocate(scheme: String, organ: String, year: Int, on db: any Database) async throws -> Int {
+    /// Allocates `count` consecutive numbers and returns the last; a bulk import takes a block at once.
+    public static func allocate(scheme: String, organ: String, year: Int, count: Int = 1, on db: any Database) async throws -> Int {
         try await db.writeTransaction { tx in
             guard let row = try await tx.sql.raw("""
-                INSERT INTO number_counters (scheme, organ, year, last_value) VALUES (\(bind: scheme), \(bind: organ), \(bind: year), 1)
-                ON CONFLICT (scheme, organ, year) DO UPDATE SET last_value = number_counters.last_value + 1
+                INSERT INTO number_counters (scheme, organ, year, last_value) VALUES (\(bind: scheme), \(bind: organ), \(bind: year), \(bind: count))
+                ON CONFLICT (scheme, organ, year) DO UPDATE SET last_value = number_counters.last_value + \(bind: count)
                 RETURNING last_value
                 """).first() else {
                 throw Abort(.internalServerError, reason: "编号分配失败")

@@ -58,7 +58,7 @@ struct AccessMiddleware: AsyncMiddleware {
     func unauthenticated(_ request: Request, isAPI: Bool) throws -> Response {
         if isAPI { throw APIError(.unauthorized, code: "unauthenticated", message: "需要登录：请在 Authorization 头中提供 Bearer 访问令牌") }
         let target = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
-        let next = target.hasPrefix("/app") ? "?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : ""
+        let next = target.hasPrefix("/app") || target.hasPrefix("/portal") ? "?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : ""
         // Say why: a session that just ended by idle timeout is told so on the sign-in page.
         let expired = request.storage[SessionAuthenticator.ExpiredSessionKey.self] == true ? (next.isEmpty ? "?expired=1" : "&expired=1") : ""
         return request.redirect(to: "/app/login" + next + expired)

@@ -25,6 +25,34 @@ public enum SearchIndex {
         }
     }
 
+    /// Indexes many new documents at once (a bulk import); the ids must not be indexed yet.
+    public static func indexNew(type: String, documents: [(id: String, text: String)], on db: any Database) async throws {
+        for chunk in stride(from: 0, to: documents.count, by: 400) {
+            let slice = documents[chunk..<min(chunk + 400, documents.count)]
+            switch db.engine {
+            case .sqlite:
+                var insert = db.sql.insert(into: "search_docs").columns("doc_type", "doc_id")
+                for document in slice { insert = insert.values(SQLBind(type), SQLBind(document.id)) }
+                let rowids = try await insert.returning("rowid", "doc_id").all()
+                    .map { (try $0.decode(column: "doc_id", as: String.self), try $0.decode(column: "rowid", as: Int64.self)) }
+                let byID = Dictionary(rowids, uniquingKeysWith: { first, _ in first })
+                var fts = db.sql.insert(into: "search_fts").columns("rowid", "tokens")
+                for document in slice {
+                    guard let rowid = byID[document.id] else { continue }
+                    fts = fts.values(SQLBind(rowid), SQLBind(SearchTokenizer.indexTokens(document.text).joined(separator: " ")))
+                }
+                try await fts.run()
+            case .postgres:
+                var insert = db.sql.insert(into: "search_docs").columns("doc_type", "doc_id", "tokens")
+                for document in slice {
+                    insert = insert.values(SQLBind(type), SQLBind(document.id),
+                                           SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(SearchTokenizer.indexTokens(document.text).joined(separator: " "))))
+                }
+                try await insert.run()
+            }
+        }
+    }
+
     public static func remove(type: String, id: String, on db: any Database) async throws {
         if db.engine == .sqlite {
             try await db.sql.raw("""

@@ -58,7 +58,9 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         }
         if status.code >= 500 && reference == nil {
             reference = String(UUID().uuidString.prefix(8))
-            await SystemLog.write(.error, category: "request", "编号 \(reference!)：\(request.method.rawValue) \(request.url.path) 返回 \(status.code)：\(message)",
+            // The operator needs the cause (e.g. a template error), not the user's generic sentence.
+            let cause = (error as? any AbortError)?.reason ?? message
+            await SystemLog.write(.error, category: "request", "编号 \(reference!)：\(request.method.rawValue) \(request.url.path) 返回 \(status.code)：\(String(cause.prefix(500)))",
                                   on: request.db, now: request.now)
         }
         if isAPI || !(request.headers.accept.contains { $0.mediaType == .html } || request.method == .POST || request.method == .GET) {

@@ -11,4 +11,9 @@ enum Format {
     }
 
     static func dateTime(millis: Int64) -> String { dateTime(Date(millis: millis)) }
+
+    /// 0.3 → "0.3", 100.0 → "100".
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
 }

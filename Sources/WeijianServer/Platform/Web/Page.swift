@@ -77,7 +77,22 @@ enum Navigation {
         guard let user else { return [] }
         let all: [(String, [(String, String, Permission?)])] = [
             ("工作台", [("待办与提醒", "/app", nil)]),
-            ("三、信息收集", [("人员信息", "/app/staff", .staffDirectoryRead)]),
+            ("单位门户", [("本单位", "/portal", .portalSubmit)]),
+            ("三、信息收集", [
+                ("被监督单位", "/app/entities", .entitiesRead),
+                ("我的单位", "/app/entities/mine", .entitiesRead),
+                ("登记单位", "/app/entities/new", .entitiesEdit),
+                ("卫生许可到期", "/app/licences", .entitiesRead),
+                ("单位报送审核", "/app/submissions", .submissionsReview),
+                ("人员信息", "/app/staff", .staffDirectoryRead),
+            ]),
+            ("四、信息处理", [
+                ("数据清洗", "/app/quality", .dataQuality),
+                ("批量导入", "/app/import", .dataImport),
+                ("专业类别", "/app/categories", .categoriesManage),
+                ("单位门户账号", "/app/portal-accounts", .portalAccounts),
+                ("移交监管单位", "/app/entities/handover", .entitiesAssign),
+            ]),
             ("七、信息安全与保密", [
                 ("角色与数据范围", "/app/security/users", .rolesGrant),
                 ("安全策略", "/app/security/policy", .securityPolicy),

@@ -1,0 +1,108 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// The information officer's data-cleaning desk: the latest quality run's findings, the duplicate
+/// review queue (merge or mark different), and the merges with their undo.
+enum DataQualityController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.endpoint(.GET, "app", "quality", access: .permission(.dataQuality), use: overview)
+        web.endpoint(.POST, "app", "quality", "run", access: .permission(.dataQuality), use: runNow)
+        web.endpoint(.GET, "app", "quality", "duplicates", access: .permission(.dataQuality), use: duplicates)
+        web.endpoint(.POST, "app", "quality", "pairs", ":pairID", "merge", access: .permission(.dataQuality), use: merge)
+        web.endpoint(.POST, "app", "quality", "pairs", ":pairID", "different", access: .permission(.dataQuality), use: different)
+        web.endpoint(.GET, "app", "quality", "merges", access: .permission(.dataQuality), use: merges)
+        web.endpoint(.POST, "app", "quality", "merges", ":mergeID", "undo", access: .permission(.dataQuality), use: undo)
+        api.endpoint(.POST, "quality", "run", access: .permission(.dataQuality), use: runAPI)
+        api.endpoint(.GET, "quality", "duplicates", access: .permission(.dataQuality), use: duplicatesAPI)
+    }
+
+    struct Overview: Encodable, Sendable {
+        let run: DataQualityQueries.RunSummary?
+        let issues: [DataQualityQueries.IssueRow]
+        let kind: String
+    }
+
+    @Sendable static func overview(req: Request) async throws -> View {
+        let kind = (try? req.query.get(String.self, at: "kind")).flatMap { DataQualityQueries.kindNames[$0] == nil ? nil : $0 }
+        let run = try await DataQualityQueries.latestRun(on: req.db)
+        let issues = try await run.asyncMap { try await DataQualityQueries.issues(runID: $0.id, kind: kind, scope: try req.currentUser.scope, on: req.db) } ?? []
+        return try await req.renderPage("quality/overview", title: "数据清洗", content: Overview(run: run, issues: issues, kind: kind ?? ""))
+    }
+
+    static func run(_ req: Request) async throws -> DataQualityQueries.RunSummary {
+        let summary = try await DataQualityQueries.run(trigger: "手动（\(try req.currentUser.displayName)）", tables: req.codeTables, on: req.db, now: req.now)
+        try await req.audit("quality.run", details: ["units": "\(summary.units)", "duplicates": "\(summary.duplicates)"])
+        return summary
+    }
+
+    @Sendable static func runNow(req: Request) async throws -> Response {
+        let summary = try await run(req)
+        return try await req.redirect(to: "/app/quality", flash: "检查完成：\(summary.units)户单位，疑似重复\(summary.duplicates)对，缺项\(summary.gaps)条，错误\(summary.errors)条，提示\(summary.warnings)条")
+    }
+
+    @Sendable static func runAPI(req: Request) async throws -> DataQualityQueries.RunSummary { try await run(req) }
+
+    struct DuplicatesPage: Encodable, Sendable {
+        let pairs: [DataQualityQueries.PairRow]
+        let all: Bool
+    }
+
+    @Sendable static func duplicates(req: Request) async throws -> View {
+        let all = (try? req.query.get(String.self, at: "all")) == "1"
+        let pairs = try await DataQualityQueries.pairs(includeDecided: all, scope: try req.currentUser.scope, on: req.db)
+        return try await req.renderPage("quality/duplicates", title: "疑似重复单位", content: DuplicatesPage(pairs: pairs, all: all))
+    }
+
+    @Sendable static func duplicatesAPI(req: Request) async throws -> [DataQualityQueries.PairRow] {
+        try await DataQualityQueries.pairs(includeDecided: false, scope: try req.currentUser.scope, on: req.db)
+    }
+
+    static func pair(_ req: Request) async throws -> (Int64, UUID, UUID) {
+        guard let id = req.parameters.get("pairID", as: Int64.self),
+              let row = try await req.db.sql.select().columns("first_id", "second_id").from("duplicate_pairs").where("id", .equal, id).first() else {
+            throw Abort(.notFound, reason: "疑似重复记录不存在")
+        }
+        let first = try row.decode(column: "first_id", as: UUID.self)
+        let second = try row.decode(column: "second_id", as: UUID.self)
+        let scope = try req.currentUser.scope
+        _ = try await EntityQueries.visible(first, scope: scope, on: req.db)
+        _ = try await EntityQueries.visible(second, scope: scope, on: req.db)
+        return (id, first, second)
+    }
+
+    struct MergeInput: Content {
+        var survivor: String?
+    }
+
+    @Sendable static func merge(req: Request) async throws -> Response {
+        let (pairID, first, second) = try await pair(req)
+        guard let survivor = try req.content.decode(MergeInput.self).survivor.flatMap(UUID.init(uuidString:)), [first, second].contains(survivor) else {
+            throw ValidationError(field: "保留单位", code: "merge.survivor", message: "请选择合并后保留的单位")
+        }
+        let absorbed = survivor == first ? second : first
+        _ = try await DataQualityQueries.merge(survivorID: survivor, absorbedID: absorbed, pairID: pairID, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/entities/\(survivor)", flash: "已合并：关联的许可证、报送和门户账号已转到本单位。可在“合并记录”中撤销。")
+    }
+
+    @Sendable static func different(req: Request) async throws -> Response {
+        let (pairID, _, _) = try await pair(req)
+        try await DataQualityQueries.markDifferent(pairID: pairID, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/quality/duplicates", flash: "已确认为不同单位，以后的检查不再提示这一对")
+    }
+
+    struct MergesPage: Encodable, Sendable {
+        let rows: [DataQualityQueries.MergeRow]
+    }
+
+    @Sendable static func merges(req: Request) async throws -> View {
+        try await req.renderPage("quality/merges", title: "合并记录", content: MergesPage(rows: try await DataQualityQueries.merges(on: req.db)))
+    }
+
+    @Sendable static func undo(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("mergeID").flatMap(UUID.init(uuidString:)) else { throw Abort(.notFound, reason: "合并记录不存在") }
+        try await DataQualityQueries.undo(mergeID: id, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/quality/merges", flash: "已撤销合并，被合并单位及其原有记录已恢复")
+    }
+}

@@ -1,0 +1,290 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// The unit registry (被监督单位, regulation 三(一)2): list and search, one-unit-one-file page,
+/// registration and changes with history, reveal of personal data, "my units" and hand-over.
+enum EntitiesController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.endpoint(.GET, "app", "entities", access: .permission(.entitiesRead), use: list)
+        web.endpoint(.GET, "app", "entities", "mine", access: .permission(.entitiesRead), use: mine)
+        web.endpoint(.GET, "app", "entities", "export", access: .permission(.dataExport), use: export)
+        web.endpoint(.GET, "app", "entities", "new", access: .permission(.entitiesEdit), use: newForm)
+        web.endpoint(.POST, "app", "entities", access: .permission(.entitiesEdit), use: create)
+        web.endpoint(.GET, "app", "entities", "handover", access: .permission(.entitiesAssign), use: handoverForm)
+        web.endpoint(.POST, "app", "entities", "handover", access: .permission(.entitiesAssign), use: handover)
+        web.endpoint(.GET, "app", "entities", ":entityID", access: .permission(.entitiesRead), use: show)
+        web.endpoint(.GET, "app", "entities", ":entityID", "print", access: .permission(.entitiesRead), use: printable)
+        web.endpoint(.GET, "app", "entities", ":entityID", "edit", access: .permission(.entitiesEdit), use: editForm)
+        web.endpoint(.POST, "app", "entities", ":entityID", access: .permission(.entitiesEdit), use: update)
+        web.endpoint(.POST, "app", "entities", ":entityID", "reveal", access: .permission(.personalDataReveal), use: reveal)
+        api.endpoint(.GET, "entities", access: .permission(.entitiesRead), use: listAPI)
+        api.endpoint(.POST, "entities", access: .permission(.entitiesEdit), use: createAPI)
+        api.endpoint(.GET, "entities", ":entityID", access: .permission(.entitiesRead), use: showAPI)
+        api.endpoint(.PUT, "entities", ":entityID", access: .permission(.entitiesEdit), use: updateAPI)
+        api.endpoint(.GET, "entities", ":entityID", "history", access: .permission(.entitiesRead), use: historyAPI)
+    }
+
+    // MARK: list
+
+    struct ListPage: Encodable, Sendable {
+        let title: String
+        let filters: EntitySearch.Filters
+        let result: EntitySearch.Result
+        let categories: [EntityPages.Choice]
+        let statuses: [EntityPages.Choice]
+        let departments: [EntityPages.Choice]
+        let canEdit: Bool
+        let canExport: Bool
+        let query: String
+        let action: String
+        let previousPage: Int
+        let nextPage: Int
+    }
+
+    static func listPage(_ req: Request, title: String, filters: EntitySearch.Filters, action: String) async throws -> View {
+        let user = try req.currentUser
+        let result = try await EntitySearch.list(filters, scope: user.scope, on: req.db)
+        let departments = try await Department.query(on: req.db).sort(\.$code).all()
+        var components = URLComponents()
+        components.queryItems = [("q", filters.q), ("category", filters.category), ("division", filters.division), ("area", filters.area),
+                                 ("department", filters.department), ("status", filters.status), ("grade", filters.grade), ("source", filters.source),
+                                 ("inspector", filters.inspector)]
+            .compactMap { name, value in value?.trimmed.nilIfEmpty.map { URLQueryItem(name: name, value: $0) } }
+        let page = ListPage(
+            title: title, filters: filters, result: result,
+            categories: try await EntityPages.categoryChoices(selected: filters.category, on: req.db),
+            statuses: SupervisedEntity.Status.allCases.map { .init(value: $0.rawValue, label: $0.chinese, selected: $0.rawValue == filters.status) },
+            departments: departments.map { .init(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == filters.department) },
+            canEdit: user.can(.entitiesEdit), canExport: user.can(.dataExport), query: components.percentEncodedQuery ?? "", action: action,
+            previousPage: result.page > 1 ? result.page - 1 : 0, nextPage: result.page < result.pages ? result.page + 1 : 0)
+        return try await req.renderPage("entities/list", title: title, content: page)
+    }
+
+    @Sendable static func list(req: Request) async throws -> View {
+        try await listPage(req, title: "被监督单位", filters: try req.query.decode(EntitySearch.Filters.self), action: "/app/entities")
+    }
+
+    /// An inspector's own units (我的单位).
+    @Sendable static func mine(req: Request) async throws -> View {
+        var filters = try req.query.decode(EntitySearch.Filters.self)
+        filters.inspector = try req.currentUser.id.uuidString
+        return try await listPage(req, title: "我的单位", filters: filters, action: "/app/entities/mine")
+    }
+
+    @Sendable static func listAPI(req: Request) async throws -> EntitySearch.Result {
+        try await EntitySearch.list(try req.query.decode(EntitySearch.Filters.self), scope: try req.currentUser.scope, on: req.db)
+    }
+
+    /// The filtered list as CSV or XLSX; the contact phone is masked (reveal is one unit at a time).
+    @Sendable static func export(req: Request) async throws -> Response {
+        let filters = try req.query.decode(EntitySearch.Filters.self)
+        let rows = try await EntitySearch.all(filters, scope: try req.currentUser.scope, cap: 1_000_000, on: req.db)
+        let phones = try await EntityQueries.maskedContactPhones(rows.compactMap { UUID(uuidString: $0.id) }, crypto: req.fieldCrypto, on: req.db)
+        let header = ["单位编码", "单位名称", "简称", "统一社会信用代码", "专业类别代码", "专业类别", "行政区划代码", "经营地址", "法定代表人（负责人）",
+                      "联系电话", "经营状态", "量化分级", "片区", "责任科室", "信息来源", "更新时间"]
+        let cells = rows.map { r in
+            [r.unitCode, r.name, r.shortName, r.creditCode, r.categoryCode, r.category, r.division, r.address, r.legalRepName,
+             phones[r.id] ?? "", r.status, r.grade, r.area, r.department, r.source, r.updatedAt]
+        }
+        return try await TableExport.response(req, name: "被监督单位", header: header, rows: cells, what: "entities")
+    }
+
+    // MARK: register and change
+
+    static func origin(_ req: Request, action: String) throws -> EntityQueries.Origin {
+        EntityQueries.Origin(actor: Actor(try req.currentUser), action: action, comment: "", source: .internal)
+    }
+
+    @Sendable static func newForm(req: Request) async throws -> View {
+        let category = try? req.query.get(String.self, at: "category")
+        let user = try req.currentUser
+        let input = EntityInput(categoryCode: category, departmentID: user.departmentID?.uuidString)
+        return try await req.renderPage("entities/form", title: "登记被监督单位", content: try await EntityPages.form(isNew: true, entityID: nil, input: input, on: req.db))
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let input = try req.content.decode(EntityInput.self)
+        do {
+            let entity = try await EntityQueries.create(input, origin: try origin(req, action: "create"), crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
+            try await req.audit("entity.create", target: ("entity", try entity.requireID().uuidString))
+            return try await req.redirect(to: "/app/entities/\(try entity.requireID())", flash: "已登记“\(entity.name)”，单位编码\(entity.unitCode)")
+        } catch let error as ValidationErrors {
+            return try await formError(req, isNew: true, entityID: nil, input: input, errors: error.errors)
+        } catch let error as ValidationError {
+            return try await formError(req, isNew: true, entityID: nil, input: input, errors: [error])
+        }
+    }
+
+    static func formError(_ req: Request, isNew: Bool, entityID: UUID?, input: EntityInput, errors: [ValidationError]) async throws -> Response {
+        var form = try await EntityPages.form(isNew: isNew, entityID: entityID, input: input, on: req.db)
+        form.errors = errors.map(\.description)
+        return try await req.renderPage("entities/form", title: isNew ? "登记被监督单位" : "修改被监督单位", content: form)
+            .encodeResponse(status: .unprocessableEntity, for: req)
+    }
+
+    static func entity(_ req: Request) async throws -> SupervisedEntity {
+        try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), scope: try req.currentUser.scope, on: req.db)
+    }
+
+    @Sendable static func editForm(req: Request) async throws -> View {
+        let entity = try await entity(req)
+        let input = EntityPages.input(of: entity, inspectors: try await EntityQueries.inspectorIDs(try entity.requireID(), on: req.db))
+        return try await req.renderPage("entities/form", title: "修改被监督单位", content: try await EntityPages.form(isNew: false, entityID: entity.id, input: input, on: req.db))
+    }
+
+    @Sendable static func update(req: Request) async throws -> Response {
+        let entity = try await entity(req)
+        guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并，请修改合并后的单位") }
+        let input = try req.content.decode(EntityInput.self)
+        do {
+            let changes = try await EntityQueries.update(entity, with: try EntityPages.keepingPersonalData(input, of: entity, crypto: req.fieldCrypto),
+                                                         origin: try origin(req, action: "update"), crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
+            try await req.audit("entity.update", target: ("entity", try entity.requireID().uuidString), details: ["fields": changes.map(\.field).joined(separator: "、")])
+            return try await req.redirect(to: "/app/entities/\(try entity.requireID())", flash: changes.isEmpty ? "没有修改" : "已保存，修改了\(changes.count)项")
+        } catch let error as ValidationErrors {
+            return try await formError(req, isNew: false, entityID: entity.id, input: input, errors: error.errors)
+        } catch let error as ValidationError {
+            return try await formError(req, isNew: false, entityID: entity.id, input: input, errors: [error])
+        }
+    }
+
+    // MARK: one unit, one file
+
+    static func file(_ req: Request, _ entity: SupervisedEntity) async throws -> EntityPages.File {
+        try await EntityPages.file(entity, user: try req.currentUser, crypto: req.fieldCrypto, tables: req.codeTables, today: req.application.clock.today, on: req.db)
+    }
+
+    @Sendable static func show(req: Request) async throws -> View {
+        let entity = try await entity(req)
+        return try await req.renderPage("entities/show", title: entity.name, content: try await file(req, entity))
+    }
+
+    /// The printable file: the same content without navigation or forms; printing is audited.
+    @Sendable static func printable(req: Request) async throws -> View {
+        let entity = try await entity(req)
+        try await req.audit("entity.print", target: ("entity", try entity.requireID().uuidString))
+        let content = try await file(req, entity)
+        return try await req.view.render("entities/print", PrintContext(organisation: req.settings.organisationName, printedAt: Format.dateTime(req.now),
+                                                                        printedBy: try req.currentUser.displayName, file: content))
+    }
+
+    struct PrintContext: Encodable, Sendable {
+        let organisation: String
+        let printedAt: String
+        let printedBy: String
+        let file: EntityPages.File
+    }
+
+    /// Reveals one personal field for a stated purpose, audited in the same transaction.
+    @Sendable static func reveal(req: Request) async throws -> Response {
+        let entity = try await entity(req)
+        let input = try req.content.decode(StaffController.RevealInput.self)
+        var page = try await file(req, entity)
+        let purpose = input.purpose?.trimmed ?? ""
+        guard purpose.count >= 2, purpose.count <= 100 else {
+            page.errors = ["查询用途：必填，请说明查看明文的用途（2到100个字）"]
+            return try await req.renderPage("entities/show", title: entity.name, content: page).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        guard let field = SupervisedEntity.encryptedFields.first(where: { $0.name == input.field }) else {
+            throw ValidationError(field: "字段", code: "reveal.field", message: "只能查看身份证号或电话")
+        }
+        let cipher = [entity.legalRepIDCipher, entity.legalRepPhoneCipher, entity.contactPhoneCipher][SupervisedEntity.encryptedFields.firstIndex { $0.name == field.name }!]
+        guard let cipher else { throw Abort(.notFound, reason: "\(field.kind.chinese)：未登记") }
+        let crypto = req.fieldCrypto
+        let value = try await req.db.writeTransaction { tx in
+            let plain = try crypto.decrypt(cipher, context: field.context)
+            try await req.audit("personal.reveal", target: ("entity", try entity.requireID().uuidString), details: ["field": field.name, "purpose": purpose], on: tx)
+            return plain
+        }
+        page.revealed = StaffController.Revealed(userID: try entity.requireID().uuidString, displayName: entity.name, field: field.name,
+                                                 fieldName: page.personal.first { $0.field == field.name }?.label ?? field.kind.chinese, value: value, purpose: purpose)
+        return try await req.renderPage("entities/show", title: entity.name, content: page).encodeResponse(for: req)
+    }
+
+    // MARK: hand-over
+
+    struct HandoverPage: Encodable, Sendable {
+        let staff: [EntityPages.Choice]
+        var errors: [String] = []
+    }
+
+    static func staffChoices(_ db: any Database) async throws -> [EntityPages.Choice] {
+        try await User.query(on: db).filter(\.$kind == .staff).sort(\.$username).all()
+            .map { .init(value: $0.id?.uuidString ?? "", label: "\($0.displayName)（\($0.username)）\($0.status == .disabled ? "【已停用】" : "")") }
+    }
+
+    @Sendable static func handoverForm(req: Request) async throws -> View {
+        try await req.renderPage("entities/handover", title: "移交监管单位", content: HandoverPage(staff: try await staffChoices(req.db)))
+    }
+
+    struct HandoverInput: Content {
+        var from: String?
+        var to: String?
+    }
+
+    @Sendable static func handover(req: Request) async throws -> Response {
+        let input = try req.content.decode(HandoverInput.self)
+        var errors: [String] = []
+        let from = input.from.flatMap(UUID.init(uuidString:))
+        let to = try await input.to.flatMap(UUID.init(uuidString:)).asyncMap { try await User.find($0, on: req.db) } ?? nil
+        if from == nil { errors.append("原监督员：请选择") }
+        if to?.status != .active || to?.kind != .staff { errors.append("接收监督员：请选择一名在用的本所人员") }
+        if let from, from == to?.id { errors.append("接收监督员：不能与原监督员相同") }
+        guard errors.isEmpty, let from, let target = to else {
+            return try await req.renderPage("entities/handover", title: "移交监管单位", content: HandoverPage(staff: try await staffChoices(req.db), errors: errors))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let count = try await EntityQueries.handOver(from: from, to: try target.requireID(), actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        return try await req.redirect(to: "/app/entities?inspector=\(try target.requireID())", flash: "已将\(count)户单位移交给\(target.displayName)")
+    }
+
+    // MARK: API
+
+    struct Detail: Content {
+        let id: String
+        let unitCode: String
+        let input: EntityInput
+        let status: String
+        let classification: String
+    }
+
+    static func detail(_ entity: SupervisedEntity, on db: any Database) async throws -> Detail {
+        Detail(id: try entity.requireID().uuidString, unitCode: entity.unitCode,
+               input: EntityPages.input(of: entity, inspectors: try await EntityQueries.inspectorIDs(try entity.requireID(), on: db)),
+               status: entity.status.rawValue,
+               classification: Classification(businessType: entity.topCategory, nature: .basic, source: InformationSource(rawValue: entity.source) ?? .internal,
+                                              sensitivity: .personal).summary)
+    }
+
+    @Sendable static func showAPI(req: Request) async throws -> Detail { try await detail(try await entity(req), on: req.db) }
+
+    @Sendable static func createAPI(req: Request) async throws -> Response {
+        let entity = try await EntityQueries.create(try req.content.decode(EntityInput.self), origin: try origin(req, action: "create"),
+                                                    crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
+        try await req.audit("entity.create", target: ("entity", try entity.requireID().uuidString))
+        return try await detail(entity, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func updateAPI(req: Request) async throws -> Detail {
+        let entity = try await entity(req)
+        guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并") }
+        let input = try EntityPages.keepingPersonalData(try req.content.decode(EntityInput.self), of: entity, crypto: req.fieldCrypto)
+        let changes = try await EntityQueries.update(entity, with: input, origin: try origin(req, action: "update"), crypto: req.fieldCrypto,
+                                                     tables: req.codeTables, on: req.db, now: req.now)
+        try await req.audit("entity.update", target: ("entity", try entity.requireID().uuidString), details: ["fields": changes.map(\.field).joined(separator: "、")])
+        return try await detail(entity, on: req.db)
+    }
+
+    @Sendable static func historyAPI(req: Request) async throws -> [EntityQueries.HistoryRow] {
+        try await EntityQueries.history(try await entity(req).requireID(), on: req.db)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

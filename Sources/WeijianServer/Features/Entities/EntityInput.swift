@@ -1,0 +1,190 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// A unit's data as typed into the form, posted to the API, read from an import row or proposed
+/// by the unit through the portal. Every field is text until `EntityValidation.check` has passed.
+struct EntityInput: Content, Sendable, Equatable {
+    var name: String?
+    var shortName: String?
+    var creditCode: String?
+    var legalRepName: String?
+    var legalRepIDNumber: String?
+    var legalRepPhone: String?
+    var contactName: String?
+    var contactPhone: String?
+    var registeredAddress: String?
+    var operatingAddress: String?
+    var divisionCode: String?
+    var township: String?
+    var latitude: String?
+    var longitude: String?
+    var economicType: String?
+    var industry: String?
+    var categoryCode: String?
+    var businessScope: String?
+    var employees: String?
+    var certifiedEmployees: String?
+    var trainedEmployees: String?
+    var status: String?
+    var departmentID: String?
+    var area: String?
+    var ext: [String: String]?
+    var inspectors: [String]?
+
+    /// The fields a unit may change through the portal (not its category, department or inspectors).
+    static let portalEditable: Set<String> = [
+        "name", "shortName", "legalRepName", "legalRepIDNumber", "legalRepPhone", "contactName", "contactPhone",
+        "registeredAddress", "operatingAddress", "township", "businessScope", "employees", "certifiedEmployees", "trainedEmployees", "ext",
+    ]
+}
+
+/// The checked values of an `EntityInput`.
+struct ValidatedEntity: Sendable {
+    var name: String
+    var shortName: String?
+    var creditCode: CreditCode?
+    var legalRepName: String?
+    var legalRepID: ResidentID?
+    var legalRepPhone: PhoneNumber?
+    var contactName: String?
+    var contactPhone: PhoneNumber?
+    var registeredAddress: String?
+    var operatingAddress: String
+    var division: DivisionCode
+    var township: String?
+    var latitude: Double?
+    var longitude: Double?
+    var economicType: String?
+    var industry: String?
+    var category: SupervisionCategory
+    var businessScope: String?
+    var employees: Int?
+    var certifiedEmployees: Int?
+    var trainedEmployees: Int?
+    var status: SupervisedEntity.Status
+    var departmentID: UUID?
+    var area: String?
+    var extensionValues: [String: String]
+    var inspectorIDs: [UUID]
+    /// Data-quality warnings that do not stop the save (e.g. the inner GB 11714 check).
+    var warnings: [String]
+}
+
+/// Validation on every write (regulation 四(二) 数据清洗): every bad field named at once.
+enum EntityValidation {
+    struct Context: Sendable {
+        let tables: CodeTables
+        let categories: [String: SupervisionCategory]
+        let departments: Set<UUID>
+        let staff: [String: UUID]
+    }
+
+    static func context(tables: CodeTables, on db: any Database) async throws -> Context {
+        let categories = try await SupervisionCategory.query(on: db).all()
+        let departments = try await Department.query(on: db).all().compactMap(\.id)
+        let staff = try await User.query(on: db).filter(\.$kind == .staff).all()
+        var byKey: [String: UUID] = [:]
+        for user in staff { if let id = user.id { byKey[id.uuidString] = id; byKey[user.username] = id } }
+        return Context(tables: tables, categories: Dictionary(uniqueKeysWithValues: categories.compactMap { c in c.id.map { ($0, c) } }),
+                       departments: Set(departments), staff: byKey)
+    }
+
+    static func check(_ input: EntityInput, context: Context) throws -> ValidatedEntity {
+        var errors = ValidationCollector()
+        func text(_ value: String?, _ field: String, max: Int, required: Bool = false) -> String? {
+            let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if trimmed.isEmpty {
+                if required { errors.add(ValidationError(field: field, code: "required", message: "必填，不能为空")) }
+                return nil
+            }
+            if trimmed.count > max { errors.add(ValidationError(field: field, code: "length", message: "不能超过\(max)个字符")) }
+            return trimmed
+        }
+        func count(_ value: String?, _ field: String) -> Int? {
+            guard let trimmed = text(value, field, max: 9) else { return nil }
+            guard let number = Int(trimmed), number >= 0 else {
+                errors.add(ValidationError(field: field, code: "integer", message: "应为不小于0的整数"))
+                return nil
+            }
+            return number
+        }
+        func coordinate(_ value: String?, _ field: String, range: ClosedRange<Double>) -> Double? {
+            guard let trimmed = text(value, field, max: 20) else { return nil }
+            guard let number = Double(trimmed), range.contains(number) else {
+                errors.add(ValidationError(field: field, code: "coordinate", message: "应为\(Int(range.lowerBound))到\(Int(range.upperBound))之间的数字"))
+                return nil
+            }
+            return number
+        }
+        let name = text(input.name, "单位名称", max: 200, required: true)
+        let operatingAddress = text(input.operatingAddress, "经营地址", max: 300, required: true)
+        var creditCode: CreditCode?
+        var warnings: [String] = []
+        if let raw = text(input.creditCode, "统一社会信用代码", max: 18) {
+            errors.run { creditCode = try CreditCode(raw) }
+            warnings += creditCode?.warnings ?? []
+        }
+        var legalRepID: ResidentID?
+        if let raw = text(input.legalRepIDNumber, "法定代表人身份证号", max: 18) { errors.run { legalRepID = try ResidentID(raw, field: "法定代表人身份证号") } }
+        var legalRepPhone: PhoneNumber?
+        if let raw = text(input.legalRepPhone, "法定代表人电话", max: 20) { errors.run { legalRepPhone = try PhoneNumber(raw, field: "法定代表人电话") } }
+        var contactPhone: PhoneNumber?
+        if let raw = text(input.contactPhone, "联系电话", max: 20) { errors.run { contactPhone = try PhoneNumber(raw, field: "联系电话") } }
+        var division: DivisionCode?
+        if let raw = text(input.divisionCode, "行政区划代码", max: 6, required: true) { errors.run { division = try context.tables.division(raw) } }
+        var economicType: String?
+        errors.run { economicType = try context.tables.check(input.economicType, in: context.tables.economicTypes, field: "经济类型") }
+        var industry: String?
+        errors.run { industry = try context.tables.check(input.industry, in: context.tables.industries, field: "行业") }
+        var category: SupervisionCategory?
+        if let code = text(input.categoryCode, "专业类别", max: 20, required: true) {
+            if let found = context.categories[code], found.active { category = found } else {
+                errors.add(ValidationError(field: "专业类别", code: "category.unknown", message: "“\(code)”不是有效的专业类别代码"))
+            }
+        }
+        var status = SupervisedEntity.Status.operating
+        if let raw = text(input.status, "经营状态", max: 20) {
+            if let found = SupervisedEntity.Status.allCases.first(where: { ($0.rawValue == raw || $0.chinese == raw) && $0 != .merged }) { status = found } else {
+                errors.add(ValidationError(field: "经营状态", code: "status", message: "应为在营、停业或注销"))
+            }
+        }
+        var departmentID: UUID?
+        if let raw = text(input.departmentID, "责任科室", max: 40) {
+            if let id = UUID(uuidString: raw), context.departments.contains(id) { departmentID = id } else {
+                errors.add(ValidationError(field: "责任科室", code: "department.unknown", message: "所选科室不存在"))
+            }
+        }
+        var inspectorIDs: [UUID] = []
+        for raw in input.inspectors ?? [] where !raw.trimmed.isEmpty {
+            if let id = context.staff[raw.trimmed] { inspectorIDs.append(id) } else {
+                errors.add(ValidationError(field: "监督员", code: "inspector.unknown", message: "“\(raw)”不是本所在用人员"))
+            }
+        }
+        let employees = count(input.employees, "从业人员数")
+        let certified = count(input.certifiedEmployees, "持健康证人数")
+        let trained = count(input.trainedEmployees, "培训合格人数")
+        if let employees, let certified, certified > employees {
+            errors.add(ValidationError(field: "持健康证人数", code: "count.exceeds", message: "不能多于从业人员数（\(employees)）"))
+        }
+        if let employees, let trained, trained > employees {
+            errors.add(ValidationError(field: "培训合格人数", code: "count.exceeds", message: "不能多于从业人员数（\(employees)）"))
+        }
+        var extensionValues: [String: String] = [:]
+        if let category { errors.run { extensionValues = try CategoryExtensions.validate(input.ext ?? [:], category: category.id ?? "") } }
+        let result = ValidatedEntity(
+            name: name ?? "", shortName: text(input.shortName, "简称", max: 50), creditCode: creditCode,
+            legalRepName: text(input.legalRepName, "法定代表人（负责人）", max: 50), legalRepID: legalRepID, legalRepPhone: legalRepPhone,
+            contactName: text(input.contactName, "联系人", max: 50), contactPhone: contactPhone,
+            registeredAddress: text(input.registeredAddress, "注册地址", max: 300), operatingAddress: operatingAddress ?? "",
+            division: division ?? (try! DivisionCode("110000")), township: text(input.township, "乡镇（街道）", max: 100),
+            latitude: coordinate(input.latitude, "纬度", range: -90...90), longitude: coordinate(input.longitude, "经度", range: -180...180),
+            economicType: economicType, industry: industry, category: category ?? SupervisionCategory(),
+            businessScope: text(input.businessScope, "经营范围", max: 1000), employees: employees, certifiedEmployees: certified,
+            trainedEmployees: trained, status: status, departmentID: departmentID, area: text(input.area, "片区", max: 50),
+            extensionValues: extensionValues, inspectorIDs: inspectorIDs, warnings: warnings)
+        try errors.check()
+        return result
+    }
+}

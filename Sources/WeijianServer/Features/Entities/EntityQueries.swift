@@ -1,0 +1,292 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WeijianCore
+
+/// Registering, changing and reading supervised units; every change is kept in `entity_history`.
+enum EntityQueries {
+    struct Change: Codable, Sendable, Equatable {
+        let field: String
+        let from: String
+        let to: String
+    }
+
+    /// Who made a change and how it reached the registry.
+    struct Origin: Sendable {
+        let actor: Actor
+        let action: String
+        let comment: String
+        let source: InformationSource
+    }
+
+    static let historyActions: [String: String] = [
+        "create": "登记", "update": "修改", "import": "批量导入", "import.update": "导入更新", "portal": "单位报送（审核通过）",
+        "merge": "合并", "unmerge": "撤销合并", "absorbed": "被合并", "restored": "恢复（撤销合并）", "handover": "移交监督员",
+    ]
+
+    // MARK: writing
+
+    /// Registers a new unit. The credit code must not belong to another unit already.
+    static func create(_ input: EntityInput, origin: Origin, crypto: FieldCrypto, tables: CodeTables, on db: any Database, now: Date) async throws -> SupervisedEntity {
+        let context = try await EntityValidation.context(tables: tables, on: db)
+        let valid = try EntityValidation.check(input, context: context)
+        try await requireUniqueCreditCode(valid.creditCode, except: nil, on: db)
+        return try await db.writeTransaction { tx in
+            let entity = SupervisedEntity()
+            entity.id = UUID()
+            let sequence = try await Numbering.allocate(scheme: "entity", organ: valid.division.value, year: 0, on: tx)
+            entity.unitCode = unitCode(division: valid.division.value, sequence: sequence)
+            entity.createdAt = now
+            entity.source = origin.source.rawValue
+            apply(valid, to: entity, crypto: crypto, now: now)
+            try await entity.create(on: tx)
+            try await setInspectors(valid.inspectorIDs, entityID: entity.id!, on: tx)
+            try await record(entityID: entity.id!, origin: origin, changes: [], on: tx, now: now)
+            try await reindex(entity, on: tx)
+            return entity
+        }
+    }
+
+    /// Applies a change, records what changed, and keeps the search index current.
+    @discardableResult
+    static func update(_ entity: SupervisedEntity, with input: EntityInput, origin: Origin, crypto: FieldCrypto, tables: CodeTables,
+                       on db: any Database, now: Date) async throws -> [Change] {
+        let context = try await EntityValidation.context(tables: tables, on: db)
+        let valid = try EntityValidation.check(input, context: context)
+        try await requireUniqueCreditCode(valid.creditCode, except: entity.id, on: db)
+        let entityID = try entity.requireID()
+        let beforeInspectors = try await inspectorIDs(entityID, on: db)
+        let before = try snapshot(entity, inspectors: beforeInspectors, crypto: crypto)
+        apply(valid, to: entity, crypto: crypto, now: now)
+        let after = try snapshot(entity, inspectors: valid.inspectorIDs, crypto: crypto)
+        let changes = diff(before, after)
+        guard !changes.isEmpty else { return [] }
+        try await db.writeTransaction { tx in
+            try await entity.save(on: tx)
+            if Set(beforeInspectors) != Set(valid.inspectorIDs) { try await setInspectors(valid.inspectorIDs, entityID: entityID, on: tx) }
+            try await record(entityID: entityID, origin: origin, changes: changes, on: tx, now: now)
+            try await reindex(entity, on: tx)
+        }
+        return changes
+    }
+
+    /// Inserts many new units in a few statements (a bulk import): rows, history and search index.
+    static func insertMany(_ entities: [SupervisedEntity], origin: Origin, on db: any Database, now: Date) async throws {
+        let columns = ["id", "unit_code", "name", "short_name", "credit_code", "department_id", "merged_into", "legal_rep_name", "legal_rep_id_cipher",
+                       "legal_rep_id_index", "legal_rep_phone_cipher", "legal_rep_phone_index", "contact_name", "contact_phone_cipher", "contact_phone_index",
+                       "registered_address", "operating_address", "division_code", "township", "latitude", "longitude", "economic_type", "industry",
+                       "category_code", "top_category", "business_scope", "employees", "certified_employees", "trained_employees", "grade", "risk_level",
+                       "area", "extension", "source", "name_key", "address_key", "pinyin_key", "status", "created_at", "updated_at"]
+        for chunk in stride(from: 0, to: entities.count, by: 200) {
+            var insert = db.sql.insert(into: SupervisedEntity.schema).columns(columns)
+            var history = db.sql.insert(into: "entity_history").columns("entity_id", "at", "actor_id", "actor_name", "action", "changes", "comment")
+            for e in entities[chunk..<min(chunk + 200, entities.count)] {
+                let values: [any SQLExpression] = [
+                    SQLBind(e.id), SQLBind(e.unitCode), SQLBind(e.name), SQLBind(e.shortName), SQLBind(e.creditCode), SQLBind(e.departmentID), SQLBind(e.mergedInto),
+                    SQLBind(e.legalRepName), SQLBind(e.legalRepIDCipher), SQLBind(e.legalRepIDIndex), SQLBind(e.legalRepPhoneCipher), SQLBind(e.legalRepPhoneIndex),
+                    SQLBind(e.contactName), SQLBind(e.contactPhoneCipher), SQLBind(e.contactPhoneIndex), SQLBind(e.registeredAddress), SQLBind(e.operatingAddress),
+                    SQLBind(e.divisionCode), SQLBind(e.township), SQLBind(e.latitude), SQLBind(e.longitude), SQLBind(e.economicType), SQLBind(e.industry),
+                    SQLBind(e.categoryCode), SQLBind(e.topCategory), SQLBind(e.businessScope), SQLBind(e.employees), SQLBind(e.certifiedEmployees),
+                    SQLBind(e.trainedEmployees), SQLBind(e.grade), SQLBind(e.riskLevel), SQLBind(e.area), SQLBind(e.extensionJSON), SQLBind(e.source),
+                    SQLBind(e.nameKey), SQLBind(e.addressKey), SQLBind(e.pinyinKey), SQLBind(e.status.rawValue), SQLBind(e.createdAt), SQLBind(e.updatedAt),
+                ]
+                insert = insert.values(values)
+                history = history.values(SQLBind(e.id), SQLBind(now.millis), SQLBind(origin.actor.id), SQLBind(origin.actor.name), SQLBind(origin.action),
+                                         SQLBind("[]"), SQLBind(origin.comment))
+            }
+            try await insert.run()
+            try await history.run()
+        }
+        try await SearchIndex.indexNew(type: "entity", documents: entities.map { e in
+            (e.id!.uuidString, [e.name, e.shortName ?? "", e.creditCode ?? "", e.unitCode, e.operatingAddress, e.registeredAddress ?? "", e.legalRepName ?? ""]
+                .joined(separator: " "))
+        }, on: db)
+    }
+
+    static func unitCode(division: String, sequence: Int) -> String { division + String(format: "%06d", sequence) }
+
+    static func requireUniqueCreditCode(_ code: CreditCode?, except id: UUID?, on db: any Database) async throws {
+        guard let code else { return }
+        var query = SupervisedEntity.query(on: db).filter(\.$creditCode == code.value).filter(\.$status != .merged)
+        if let id { query = query.filter(\.$id != id) }
+        if let other = try await query.first() {
+            throw ValidationError(field: "统一社会信用代码", code: "creditCode.taken", message: "已登记为“\(other.name)”（单位编码\(other.unitCode)），请勿重复登记")
+        }
+    }
+
+    static func apply(_ valid: ValidatedEntity, to entity: SupervisedEntity, crypto: FieldCrypto, now: Date) {
+        let fields = SupervisedEntity.encryptedFields
+        func seal(_ value: String?, _ field: EncryptedField) -> (String?, String?) {
+            guard let value else { return (nil, nil) }
+            return (try? crypto.encrypt(value, context: field.context), crypto.blindIndex(field.normalise(value), context: field.context))
+        }
+        entity.name = valid.name
+        entity.shortName = valid.shortName
+        entity.creditCode = valid.creditCode?.value
+        entity.legalRepName = valid.legalRepName
+        (entity.legalRepIDCipher, entity.legalRepIDIndex) = seal(valid.legalRepID?.value, fields[0])
+        (entity.legalRepPhoneCipher, entity.legalRepPhoneIndex) = seal(valid.legalRepPhone?.value, fields[1])
+        entity.contactName = valid.contactName
+        (entity.contactPhoneCipher, entity.contactPhoneIndex) = seal(valid.contactPhone?.value, fields[2])
+        entity.registeredAddress = valid.registeredAddress
+        entity.operatingAddress = valid.operatingAddress
+        entity.divisionCode = valid.division.value
+        entity.township = valid.township
+        entity.latitude = valid.latitude
+        entity.longitude = valid.longitude
+        entity.economicType = valid.economicType
+        entity.industry = valid.industry
+        entity.categoryCode = valid.category.id ?? ""
+        entity.topCategory = CategoryNode.topLevel(of: valid.category.id ?? "")
+        entity.businessScope = valid.businessScope
+        entity.employees = valid.employees
+        entity.certifiedEmployees = valid.certifiedEmployees
+        entity.trainedEmployees = valid.trainedEmployees
+        entity.status = valid.status
+        entity.departmentID = valid.departmentID
+        entity.area = valid.area
+        entity.extensionValues = valid.extensionValues
+        entity.nameKey = EntityKeys.name(valid.name)
+        entity.addressKey = EntityKeys.address(valid.operatingAddress)
+        entity.pinyinKey = EntityKeys.pinyin(valid.name)
+        entity.updatedAt = now
+    }
+
+    /// The labelled values a change is compared on. Personal data is compared by value but the
+    /// history only says that it changed.
+    static func snapshot(_ entity: SupervisedEntity, inspectors: [UUID], crypto: FieldCrypto) throws -> [(String, String, Bool)] {
+        let fields = SupervisedEntity.encryptedFields
+        func open(_ cipher: String?, _ field: EncryptedField) throws -> String { try cipher.map { try crypto.decrypt($0, context: field.context) } ?? "" }
+        var values: [(String, String, Bool)] = [
+            ("单位名称", entity.name, false), ("简称", entity.shortName ?? "", false), ("统一社会信用代码", entity.creditCode ?? "", false),
+            ("法定代表人（负责人）", entity.legalRepName ?? "", false), ("法定代表人身份证号", try open(entity.legalRepIDCipher, fields[0]), true),
+            ("法定代表人电话", try open(entity.legalRepPhoneCipher, fields[1]), true), ("联系人", entity.contactName ?? "", false),
+            ("联系电话", try open(entity.contactPhoneCipher, fields[2]), true), ("注册地址", entity.registeredAddress ?? "", false),
+            ("经营地址", entity.operatingAddress, false), ("行政区划代码", entity.divisionCode, false), ("乡镇（街道）", entity.township ?? "", false),
+            ("纬度", entity.latitude.map { "\($0)" } ?? "", false), ("经度", entity.longitude.map { "\($0)" } ?? "", false),
+            ("经济类型", entity.economicType ?? "", false), ("行业", entity.industry ?? "", false), ("专业类别", entity.categoryCode, false),
+            ("经营范围", entity.businessScope ?? "", false), ("从业人员数", entity.employees.map(String.init) ?? "", false),
+            ("持健康证人数", entity.certifiedEmployees.map(String.init) ?? "", false), ("培训合格人数", entity.trainedEmployees.map(String.init) ?? "", false),
+            ("经营状态", entity.status.chinese, false), ("责任科室", entity.departmentID?.uuidString ?? "", false), ("片区", entity.area ?? "", false),
+            ("监督员", inspectors.map(\.uuidString).sorted().joined(separator: ","), false),
+        ]
+        let ext = entity.extensionValues
+        for field in CategoryExtensions.fields(forCategory: entity.categoryCode) { values.append((field.label, ext[field.key] ?? "", false)) }
+        return values
+    }
+
+    static func diff(_ before: [(String, String, Bool)], _ after: [(String, String, Bool)]) -> [Change] {
+        let old = Dictionary(before.map { ($0.0, $0) }, uniquingKeysWith: { first, _ in first })
+        return after.compactMap { label, value, personal in
+            let previous = old[label]?.1 ?? ""
+            guard previous != value else { return nil }
+            return personal ? Change(field: label, from: previous.isEmpty ? "" : "（已加密）", to: value.isEmpty ? "（已清除）" : "（已更改）")
+                : Change(field: label, from: previous, to: value)
+        }
+    }
+
+    static func record(entityID: UUID, origin: Origin, changes: [Change], on db: any Database, now: Date) async throws {
+        let json = String(decoding: try JSONEncoder.sorted.encode(changes), as: UTF8.self)
+        try await db.sql.insert(into: "entity_history")
+            .columns("entity_id", "at", "actor_id", "actor_name", "action", "changes", "comment")
+            .values(SQLBind(entityID), SQLBind(now.millis), SQLBind(origin.actor.id), SQLBind(origin.actor.name), SQLBind(origin.action),
+                    SQLBind(json), SQLBind(origin.comment))
+            .run()
+    }
+
+    static func setInspectors(_ ids: [UUID], entityID: UUID, on db: any Database) async throws {
+        try await db.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(entityID)).run()
+        for id in Set(ids) {
+            try await db.sql.insert(into: "entity_inspectors").columns("entity_id", "user_id").values(SQLBind(entityID), SQLBind(id)).run()
+        }
+    }
+
+    static func inspectorIDs(_ entityID: UUID, on db: any Database) async throws -> [UUID] {
+        try await db.sql.select().column("user_id").from("entity_inspectors").where("entity_id", .equal, SQLBind(entityID)).all()
+            .map { try $0.decode(column: "user_id", as: UUID.self) }
+    }
+
+    /// Name, short name, codes, addresses and licence numbers; never personal data.
+    static func reindex(_ entity: SupervisedEntity, on db: any Database) async throws {
+        let id = try entity.requireID()
+        let licences = try await LicenseQueries.numbers(entityID: id, on: db)
+        let text = ([entity.name, entity.shortName ?? "", entity.creditCode ?? "", entity.unitCode, entity.operatingAddress,
+                     entity.registeredAddress ?? "", entity.legalRepName ?? ""] + licences).joined(separator: " ")
+        try await SearchIndex.index(type: "entity", id: id.uuidString, text: text, on: db)
+    }
+
+    /// Hands every unit of one inspector to another in one step (a disabled inspector's units).
+    static func handOver(from: UUID, to: UUID, actor: Actor, on db: any Database, now: Date) async throws -> Int {
+        try await db.writeTransaction { tx in
+            let ids = try await tx.sql.select().column("entity_id").from("entity_inspectors").where("user_id", .equal, SQLBind(from)).all()
+                .map { try $0.decode(column: "entity_id", as: UUID.self) }
+            for id in ids {
+                try await tx.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(from)).run()
+                try await tx.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(to)).run()
+                try await tx.sql.insert(into: "entity_inspectors").columns("entity_id", "user_id").values(SQLBind(id), SQLBind(to)).run()
+                try await record(entityID: id, origin: Origin(actor: actor, action: "handover", comment: "", source: .internal),
+                                 changes: [Change(field: "监督员", from: from.uuidString, to: to.uuidString)], on: tx, now: now)
+            }
+            try await AuditLog.record("entity.handover", actor: actor, target: ("user", from.uuidString),
+                                      details: ["to": to.uuidString, "count": "\(ids.count)"], on: tx, now: now)
+            return ids.count
+        }
+    }
+
+    // MARK: reading
+
+    /// Masked contact phones of many units, for exports.
+    static func maskedContactPhones(_ ids: [UUID], crypto: FieldCrypto, on db: any Database) async throws -> [String: String] {
+        let field = SupervisedEntity.encryptedFields[2]
+        var result: [String: String] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let rows = try await db.sql.select().columns("id", "contact_phone_cipher").from(SupervisedEntity.schema)
+                .where("id", .in, SQLBind.group(Array(ids[chunk..<min(chunk + 500, ids.count)])))
+                .where("contact_phone_cipher", .isNot, SQLLiteral.null).all()
+            for row in rows {
+                result[try row.decode(column: "id", as: UUID.self).uuidString] =
+                    field.kind.mask(try crypto.decrypt(try row.decode(column: "contact_phone_cipher", as: String.self), context: field.context))
+            }
+        }
+        return result
+    }
+
+    struct HistoryRow: Content {
+        let at: String
+        let actor: String
+        let action: String
+        let comment: String
+        let changes: [Change]
+    }
+
+    static func history(_ entityID: UUID, on db: any Database, names: [String: String] = [:]) async throws -> [HistoryRow] {
+        let rows = try await db.sql.select().columns("at", "actor_name", "action", "changes", "comment").from("entity_history")
+            .where("entity_id", .equal, SQLBind(entityID)).orderBy("id", .descending).limit(500).all()
+        return try rows.map { row in
+            let changes = try JSONDecoder().decode([Change].self, from: Data(try row.decode(column: "changes", as: String.self).utf8))
+            let action = try row.decode(column: "action", as: String.self)
+            return HistoryRow(at: Format.dateTime(Date(millis: try row.decode(column: "at", as: Int64.self))),
+                              actor: try row.decode(column: "actor_name", as: String.self), action: historyActions[action] ?? action,
+                              comment: try row.decode(column: "comment", as: String.self),
+                              changes: changes.map { Change(field: $0.field, from: names[$0.from] ?? $0.from, to: names[$0.to] ?? $0.to) })
+        }
+    }
+
+    /// Loads a unit the reader may see; another department's or category's unit is refused.
+    static func visible(_ id: UUID?, scope: DataScope, on db: any Database) async throws -> SupervisedEntity {
+        guard let id, let entity = try await SupervisedEntity.find(id, on: db) else { throw Abort(.notFound, reason: "被监督单位不存在") }
+        guard scope.allows(entity) else { throw Abort(.forbidden, reason: "该单位不在您的数据范围内") }
+        return entity
+    }
+}
+
+extension DataScope {
+    /// The same rule as `apply(to:…)` for one loaded unit.
+    func allows(_ entity: SupervisedEntity) -> Bool {
+        if departments != nil && !allowsDepartment(entity.departmentID) { return false }
+        if let categories, !categories.contains(entity.topCategory) { return false }
+        if let areas, !areas.contains(where: { entity.divisionCode.hasPrefix(DataScope.areaPrefix($0)) }) { return false }
+        return true
+    }
+}

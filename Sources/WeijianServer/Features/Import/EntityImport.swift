@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WeijianCore
+
+/// `weijian import units FILE` and the web import: CSV (UTF-8 with or without BOM, GBK/GB18030)
+/// or XLSX with the template's Chinese headers. Every row is validated as the form validates it;
+/// nothing is stored unless every row is valid.
+enum EntityImport {
+    static let columns: [ImportColumn] = [
+        .init(header: "单位名称", required: true, example: "福州市鼓楼区阳光宾馆有限公司"),
+        .init(header: "简称", required: false, example: "阳光宾馆"),
+        .init(header: "统一社会信用代码", required: false, example: "91350100M000100Y43"),
+        .init(header: "法定代表人（负责人）", required: false, example: "张三"),
+        .init(header: "法定代表人身份证号", required: false, example: "11010519491231002X"),
+        .init(header: "法定代表人电话", required: false, example: "13800138000"),
+        .init(header: "联系人", required: false, example: "李四"),
+        .init(header: "联系电话", required: false, example: "0591-87654321"),
+        .init(header: "注册地址", required: false, example: "福州市鼓楼区五四路12号"),
+        .init(header: "经营地址", required: true, example: "福州市鼓楼区五四路12号"),
+        .init(header: "行政区划代码", required: true, example: "350102"),
+        .init(header: "乡镇（街道）", required: false, example: "东街街道"),
+        .init(header: "纬度", required: false, example: ""),
+        .init(header: "经度", required: false, example: ""),
+        .init(header: "经济类型", required: false, example: "173"),
+        .init(header: "行业", required: false, example: "61"),
+        .init(header: "专业类别", required: true, example: "GG0101"),
+        .init(header: "经营范围", required: false, example: "住宿"),
+        .init(header: "从业人员数", required: false, example: "20"),
+        .init(header: "持健康证人数", required: false, example: "20"),
+        .init(header: "培训合格人数", required: false, example: "18"),
+        .init(header: "经营状态", required: false, example: "在营"),
+        .init(header: "片区", required: false, example: "一片区"),
+    ]
+
+    /// Extension fields by their label (床位数, 供水类型 …), across categories.
+    static let extensionColumns: [String: String] = {
+        var map: [String: String] = [:]
+        for (code, _) in SupervisionCategoryDefaults.topLevel {
+            for field in CategoryExtensions.fields(forCategory: code) { map[field.label] = field.key }
+        }
+        return map
+    }()
+
+    static var template: [[String]] { ImportHeaders.template(columns, extra: extensionColumns.keys.sorted()) }
+
+    static func input(_ row: [String], index: [String: Int]) -> EntityInput {
+        func cell(_ header: String) -> String? {
+            guard let position = index[header], position < row.count else { return nil }
+            return row[position].trimmed.nilIfEmpty
+        }
+        var ext: [String: String] = [:]
+        for (label, key) in extensionColumns { if let value = cell(label) { ext[key] = value } }
+        return EntityInput(name: cell("单位名称"), shortName: cell("简称"), creditCode: cell("统一社会信用代码"), legalRepName: cell("法定代表人（负责人）"),
+                           legalRepIDNumber: cell("法定代表人身份证号"), legalRepPhone: cell("法定代表人电话"), contactName: cell("联系人"),
+                           contactPhone: cell("联系电话"), registeredAddress: cell("注册地址"), operatingAddress: cell("经营地址"),
+                           divisionCode: cell("行政区划代码"), township: cell("乡镇（街道）"), latitude: cell("纬度"), longitude: cell("经度"),
+                           economicType: cell("经济类型"), industry: cell("行业"), categoryCode: cell("专业类别"), businessScope: cell("经营范围"),
+                           employees: cell("从业人员数"), certifiedEmployees: cell("持健康证人数"), trainedEmployees: cell("培训合格人数"),
+                           status: cell("经营状态"), area: cell("片区"), ext: ext)
+    }
+
+    struct Options: Sendable {
+        var dryRun: Bool
+        var updateExisting: Bool
+    }
+
+    static func run(data: Data, filename: String, options: Options, actor: Actor, crypto: FieldCrypto, tables: CodeTables,
+                    on db: any Database, now: Date) async throws -> ImportReport {
+        var (header, rows, report) = ImportHeaders.read(data, filename: filename, kind: .units, dryRun: options.dryRun)
+        guard report.isValid else { return report }
+        let (index, headerIssues) = ImportHeaders.map(header, columns: columns, extra: Set(extensionColumns.keys))
+        report.issues = headerIssues
+        guard headerIssues.isEmpty else { return report }
+
+        let context = try await EntityValidation.context(tables: tables, on: db)
+        var valid: [(row: Int, input: EntityInput, value: ValidatedEntity)] = []
+        var rowsByCode: [String: [Int]] = [:]
+        for (rowNumber, row) in rows {
+            do {
+                let rowInput = input(row, index: index)
+                let checked = try EntityValidation.check(rowInput, context: context)
+                valid.append((rowNumber, rowInput, checked))
+                if let code = checked.creditCode?.value { rowsByCode[code, default: []].append(rowNumber) }
+            } catch let error as ValidationErrors {
+                report.issues += error.errors.map { .init(row: rowNumber, column: $0.field, rule: $0.code, message: $0.message) }
+            }
+        }
+        // Two rows with one credit code are both errors: which one is right is for the user to say.
+        for (code, numbers) in rowsByCode where numbers.count > 1 {
+            for number in numbers {
+                report.issues.append(.init(row: number, column: "统一社会信用代码", rule: "creditCode.duplicateInFile",
+                                           message: "“\(code)”在文件中出现\(numbers.count)次（第\(numbers.map(String.init).joined(separator: "、"))行）"))
+            }
+        }
+        let existing = try await registered(codes: Array(rowsByCode.keys), on: db)
+        var updates: [(EntityInput, SupervisedEntity)] = []
+        var creates: [(Int, ValidatedEntity)] = []
+        for (row, rowInput, value) in valid {
+            if let code = value.creditCode?.value, let entity = existing[code] {
+                if options.updateExisting { updates.append((rowInput, entity)) } else {
+                    report.issues.append(.init(row: row, column: "统一社会信用代码", rule: "creditCode.taken",
+                                               message: "已登记为“\(entity.name)”（单位编码\(entity.unitCode)）；如要以本行数据更新该单位，请选择“更新已登记的单位”"))
+                }
+            } else {
+                creates.append((row, value))
+            }
+        }
+        report.issues.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        report.created = creates.count
+        report.updated = updates.count
+        guard report.isValid, !options.dryRun else { return report }
+
+        let batchID = UUID()
+        let (toCreate, toUpdate, sha256, rowCount) = (creates, updates, report.sha256, report.rows)
+        try await db.writeTransaction { tx in
+            var ids: [UUID] = []
+            var entities: [SupervisedEntity] = []
+            for (division, group) in Dictionary(grouping: toCreate, by: { $0.1.division.value }) {
+                let last = try await Numbering.allocate(scheme: "entity", organ: division, year: 0, count: group.count, on: tx)
+                for (offset, item) in group.enumerated() {
+                    let entity = SupervisedEntity()
+                    entity.id = UUID()
+                    entity.unitCode = EntityQueries.unitCode(division: division, sequence: last - group.count + 1 + offset)
+                    entity.createdAt = now
+                    entity.source = InformationSource.external.rawValue
+                    EntityQueries.apply(item.1, to: entity, crypto: crypto, now: now)
+                    entities.append(entity)
+                    ids.append(entity.id!)
+                }
+            }
+            try await EntityQueries.insertMany(entities, origin: .init(actor: actor, action: "import", comment: "批量导入\(filename)", source: .external), on: tx, now: now)
+            for (rowInput, entity) in toUpdate {
+                // The row replaces the registered values; personal data left blank, the responsible
+                // department and the inspectors stay as they are.
+                var merged = try EntityPages.keepingPersonalData(rowInput, of: entity, crypto: crypto)
+                merged.departmentID = entity.departmentID?.uuidString
+                merged.inspectors = try await EntityQueries.inspectorIDs(try entity.requireID(), on: tx).map(\.uuidString)
+                try await EntityQueries.update(entity, with: merged, origin: .init(actor: actor, action: "import.update", comment: "批量导入\(filename)", source: .external),
+                                               crypto: crypto, tables: tables, on: tx, now: now)
+                ids.append(try entity.requireID())
+            }
+            try await tx.sql.insert(into: "import_batches").columns("id", "kind", "filename", "sha256", "at", "actor_name", "created", "updated", "ids")
+                .values(SQLBind(batchID), SQLBind(ImportReport.Kind.units.rawValue), SQLBind(filename), SQLBind(sha256), SQLBind(now.millis),
+                        SQLBind(actor.name), SQLBind(toCreate.count), SQLBind(toUpdate.count), SQLBind(ids.map(\.uuidString).joined(separator: ",")))
+                .run()
+            try await AuditLog.record("import.units", actor: actor, target: ("import_batch", batchID.uuidString),
+                                      details: ["file": filename, "sha256": sha256, "rows": "\(rowCount)", "created": "\(toCreate.count)",
+                                                "updated": "\(toUpdate.count)", "idsSHA256": ImportReport.sha256(Data(ids.map(\.uuidString).joined(separator: ",").utf8))],
+                                      on: tx, now: now)
+        }
+        report.committed = true
+        report.batchID = batchID.uuidString
+        return report
+    }
+
+    /// Units already registered under these credit codes (merged units excluded).
+    static func registered(codes: [String], on db: any Database) async throws -> [String: SupervisedEntity] {
+        var found: [String: SupervisedEntity] = [:]
+        for chunk in stride(from: 0, to: codes.count, by: 500) {
+            let slice = Array(codes[chunk..<min(chunk + 500, codes.count)])
+            for entity in try await SupervisedEntity.query(on: db).filter(\.$creditCode ~~ slice).filter(\.$status != .merged).all() {
+                if let code = entity.creditCode { found[code] = entity }
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,135 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// Health licences and filings (卫生许可与备案): issue from the unit's file, later events, and the
+/// lists of licences nearing expiry or review and of expired ones.
+enum LicensesController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.endpoint(.GET, "app", "licences", access: .permission(.entitiesRead), use: list)
+        web.endpoint(.POST, "app", "entities", ":entityID", "licences", access: .permission(.licencesManage), use: issue)
+        web.endpoint(.POST, "app", "licences", ":licenceID", "events", access: .permission(.licencesManage), use: event)
+        api.endpoint(.GET, "licences", access: .permission(.entitiesRead), use: listAPI)
+        api.endpoint(.POST, "entities", ":entityID", "licences", access: .permission(.licencesManage), use: issueAPI)
+        api.endpoint(.POST, "licences", ":licenceID", "events", access: .permission(.licencesManage), use: eventAPI)
+    }
+
+    struct ListPage: Encodable, Sendable {
+        let rows: [LicenseQueries.Row]
+        let view: String
+        let days: Int
+    }
+
+    static func rows(_ req: Request) async throws -> (String, Int, [LicenseQueries.Row]) {
+        let view = (try? req.query.get(String.self, at: "view")) == "expired" ? "expired" : "expiring"
+        let days = min(max((try? req.query.get(Int.self, at: "days")) ?? 60, 1), 366)
+        let rows = try await LicenseQueries.expiring(scope: try req.currentUser.scope, withinDays: days, expired: view == "expired",
+                                                     today: req.application.clock.today, on: req.db)
+        return (view, days, rows)
+    }
+
+    @Sendable static func list(req: Request) async throws -> View {
+        let (view, days, rows) = try await rows(req)
+        return try await req.renderPage("licences/list", title: view == "expired" ? "已过期许可证" : "即将到期许可证", content: ListPage(rows: rows, view: view, days: days))
+    }
+
+    @Sendable static func listAPI(req: Request) async throws -> [LicenseQueries.Row] { try await rows(req).2 }
+
+    static func entity(_ req: Request) async throws -> SupervisedEntity {
+        let entity = try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), scope: try req.currentUser.scope, on: req.db)
+        guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并，请在合并后的单位办理") }
+        return entity
+    }
+
+    static func licence(_ req: Request) async throws -> (HealthLicense, SupervisedEntity) {
+        guard let id = req.parameters.get("licenceID").flatMap(UUID.init(uuidString:)), let licence = try await HealthLicense.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "许可证不存在")
+        }
+        let entity = try await EntityQueries.visible(licence.entityID, scope: try req.currentUser.scope, on: req.db)
+        return (licence, entity)
+    }
+
+    /// Form errors are shown on the unit's file, next to the licence forms.
+    static func fileWithErrors(_ req: Request, _ entity: SupervisedEntity, _ errors: [ValidationError]) async throws -> Response {
+        var page = try await EntitiesController.file(req, entity)
+        page.errors = errors.map(\.description)
+        return try await req.renderPage("entities/show", title: entity.name, content: page).encodeResponse(status: .unprocessableEntity, for: req)
+    }
+
+    @Sendable static func issue(req: Request) async throws -> Response {
+        let entity = try await entity(req)
+        do {
+            let licence = try await LicenseQueries.issue(try req.content.decode(LicenseQueries.Input.self), entity: entity, actor: Actor(try req.currentUser),
+                                                         on: req.db, now: req.now)
+            return try await req.redirect(to: "/app/entities/\(try entity.requireID())#licences", flash: "已登记\(licence.kind == .filing ? "备案" : "许可证")\(licence.number)")
+        } catch let error as ValidationErrors {
+            return try await fileWithErrors(req, entity, error.errors)
+        } catch let error as ValidationError {
+            return try await fileWithErrors(req, entity, [error])
+        }
+    }
+
+    @Sendable static func event(req: Request) async throws -> Response {
+        let (licence, entity) = try await licence(req)
+        do {
+            let input = try req.content.decode(LicenseQueries.Input.self)
+            try await LicenseQueries.apply(input, to: licence, entity: entity, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+            return try await req.redirect(to: "/app/entities/\(try entity.requireID())#licences",
+                                          flash: "许可证\(licence.number)已办理\(LicenseEvent(rawValue: input.event ?? "")?.chinese ?? "")")
+        } catch let error as ValidationErrors {
+            return try await fileWithErrors(req, entity, error.errors)
+        } catch let error as ValidationError {
+            return try await fileWithErrors(req, entity, [error])
+        }
+    }
+
+    @Sendable static func issueAPI(req: Request) async throws -> Response {
+        let entity = try await entity(req)
+        let licence = try await LicenseQueries.issue(try req.content.decode(LicenseQueries.Input.self), entity: entity, actor: Actor(try req.currentUser),
+                                                     on: req.db, now: req.now)
+        let categories = try await LicenseQueries.categoryMap(on: req.db)
+        return try await LicenseQueries.row(licence, entityName: entity.name, categories: categories, today: req.application.clock.today, events: [])
+            .encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func eventAPI(req: Request) async throws -> LicenseQueries.Row {
+        let (licence, entity) = try await licence(req)
+        try await LicenseQueries.apply(try req.content.decode(LicenseQueries.Input.self), to: licence, entity: entity, actor: Actor(try req.currentUser),
+                                       on: req.db, now: req.now)
+        return LicenseQueries.row(licence, entityName: entity.name, categories: try await LicenseQueries.categoryMap(on: req.db),
+                                  today: req.application.clock.today, events: [])
+    }
+
+    /// Reminders 60, 30 and 7 days before a licence expires or is due for review, to the unit's
+    /// inspectors (or the information officers when none is assigned) and the unit's portal users.
+    static func remind(_ app: Application) async throws {
+        let now = app.clock.now()
+        let today = LocalDate(instant: now)
+        let rows = try await LicenseQueries.expiring(scope: .unrestricted, withinDays: 60, expired: false, today: today, on: app.db)
+        let officers = try await UserQueries.holders(of: .infoOfficer, on: app.db)
+        for row in rows {
+            guard let entityID = UUID(uuidString: row.entityID) else { continue }
+            let due: [(date: String, what: String, threshold: Int)] = [(row.validUntil, "到期，请在\(row.renewalDue)前申请延续"), (row.nextReview, "复核")]
+                .compactMap { text, what in
+                    guard let date = LocalDate(text), date >= today, let threshold = LicenseTerms.reminderThreshold(for: date, today: today) else { return nil }
+                    return (text, what, threshold)
+                }
+            guard !due.isEmpty else { continue }
+            var staff = try await EntityQueries.inspectorIDs(entityID, on: app.db)
+            if staff.isEmpty { staff = officers }
+            let portal = try await User.query(on: app.db).filter(\.$entityID == entityID).filter(\.$status == .active).all().compactMap(\.id)
+            for item in due {
+                let key = "licence-\(row.id)-\(item.date)-\(item.threshold)"
+                for user in staff {
+                    try await Inbox.notify(userID: user, kind: .reminder, title: "\(row.entityName)的\(row.kind)\(row.number)将于\(item.threshold)天内\(item.what)（\(item.date)）",
+                                           link: "/app/entities/\(row.entityID)#licences", dueDate: item.date, dedupeKey: key, on: app.db, now: now)
+                }
+                for user in portal {
+                    try await Inbox.notify(userID: user, kind: .reminder, title: "贵单位的卫生许可证\(row.number)将于\(item.threshold)天内\(item.what)（\(item.date)）",
+                                           link: "/portal", dueDate: item.date, dedupeKey: key, on: app.db, now: now)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// The units' portal (`/portal`): a unit's own file, its submissions and their review state.
+/// A portal account sees only its own unit.
+enum PortalController {
+    static func register(web: RoutesBuilder) {
+        web.endpoint(.GET, "portal", access: .permission(.portalSubmit), use: home)
+        web.endpoint(.GET, "portal", "submissions", "new", access: .permission(.portalSubmit), use: newForm)
+        web.endpoint(.POST, "portal", "submissions", access: .permission(.portalSubmit), use: submit)
+        web.endpoint(.GET, "portal", "submissions", ":submissionID", access: .permission(.portalSubmit), use: show)
+        web.endpoint(.POST, "portal", "submissions", ":submissionID", "resubmit", access: .permission(.portalSubmit), use: resubmit)
+    }
+
+    static func unit(_ req: Request) async throws -> SupervisedEntity {
+        let user = try req.currentUser
+        guard let account = try await User.find(user.id, on: req.db), let entityID = account.entityID,
+              let entity = try await SupervisedEntity.find(entityID, on: req.db) else {
+            throw Abort(.forbidden, reason: "您的账号未绑定被监督单位，请联系卫生监督所信息科")
+        }
+        if entity.status == .merged, let survivor = entity.mergedInto, let merged = try await SupervisedEntity.find(survivor, on: req.db) { return merged }
+        return entity
+    }
+
+    struct Home: Encodable, Sendable {
+        let name: String
+        let unitCode: String
+        let facts: [EntityPages.Fact]
+        let licences: [LicenseQueries.Row]
+        let submissions: [SubmissionQueries.Summary]
+        let kinds: [EntityPages.Choice]
+    }
+
+    @Sendable static func home(req: Request) async throws -> View {
+        let entity = try await unit(req)
+        let id = try entity.requireID()
+        let today = req.application.clock.today
+        let page = Home(name: entity.name, unitCode: entity.unitCode,
+                        facts: [.init(label: "统一社会信用代码", value: entity.creditCode ?? ""), .init(label: "法定代表人（负责人）", value: entity.legalRepName ?? ""),
+                                .init(label: "经营地址", value: entity.operatingAddress), .init(label: "经营范围", value: entity.businessScope ?? ""),
+                                .init(label: "从业人员数", value: entity.employees.map(String.init) ?? ""), .init(label: "经营状态", value: entity.status.chinese)],
+                        licences: try await LicenseQueries.forEntity(id, today: today, on: req.db),
+                        submissions: try await SubmissionQueries.forEntity(id, today: today, on: req.db),
+                        kinds: Submission.Kind.allCases.map { .init(value: $0.rawValue, label: $0.chinese) })
+        return try await req.renderPage("portal/home", title: "单位门户", content: page)
+    }
+
+    struct FormPage: Encodable, Sendable {
+        let kind: String
+        let kindName: String
+        let action: String
+        let payload: SubmissionQueries.Payload
+        let current: EntityInput
+        let extFields: [EntityPages.ExtField]
+        let indicators: [Indicator]
+        var errors: [String] = []
+        var reason = ""
+    }
+
+    struct NewPage: Encodable, Sendable {
+        let form: FormPage
+    }
+
+    struct Indicator: Encodable, Sendable {
+        let code: String
+        let label: String
+        let limit: String
+        let value: String
+    }
+
+    static func formPage(_ req: Request, kind: Submission.Kind, payload: SubmissionQueries.Payload, action: String, entity: SupervisedEntity) async throws -> FormPage {
+        let limits = try await WaterLimits.load(on: req.db)
+        let current = EntityPages.input(of: entity, inspectors: [])
+        let ext = payload.entity?.ext ?? current.ext ?? [:]
+        return FormPage(kind: kind.rawValue, kindName: kind.chinese, action: action, payload: payload, current: current,
+                        extFields: CategoryExtensions.fields(forCategory: entity.categoryCode).map { field in
+                            .init(key: field.key, label: field.label, value: ext[field.key] ?? "",
+                                  choices: field.choices.map { .init(value: $0, label: $0, selected: ext[field.key] == $0) }, isChoice: field.isChoice, required: field.required)
+                        },
+                        indicators: limits.map { indicator in
+                            let limit: String
+                            switch indicator.kind {
+                            case .maximum: limit = "≤\(indicator.high.map(Format.number) ?? "")"
+                            case .minimum: limit = "≥\(indicator.low.map(Format.number) ?? "")"
+                            case .range: limit = "\(indicator.low.map(Format.number) ?? "")–\(indicator.high.map(Format.number) ?? "")"
+                            case .notDetectable: limit = "不得检出"
+                            }
+                            return Indicator(code: indicator.code, label: "\(indicator.name)\(indicator.unit.isEmpty ? "" : "（\(indicator.unit)）")", limit: limit,
+                                             value: payload.values?[indicator.code] ?? "")
+                        })
+    }
+
+    static func kind(_ raw: String?) throws -> Submission.Kind {
+        guard let kind = Submission.Kind(rawValue: raw ?? "") else {
+            throw ValidationError(field: "报送类型", code: "choice", message: "请选择报送类型")
+        }
+        return kind
+    }
+
+    @Sendable static func newForm(req: Request) async throws -> View {
+        let entity = try await unit(req)
+        let kind = try kind(try? req.query.get(String.self, at: "kind"))
+        return try await req.renderPage("portal/form", title: "报送\(kind.chinese)", content: NewPage(form: try await formPage(req, kind: kind, payload: .init(), action: "/portal/submissions", entity: entity)))
+    }
+
+    struct SubmitInput: Content {
+        var kind: String?
+        var payload: SubmissionQueries.Payload?
+    }
+
+    @Sendable static func submit(req: Request) async throws -> Response {
+        let entity = try await unit(req)
+        let input = try req.content.decode(SubmitInput.self)
+        let kind = try kind(input.kind)
+        let payload = input.payload ?? .init()
+        do {
+            let submission = try await SubmissionQueries.submit(kind, payload: payload, entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
+                                                                tables: req.codeTables, on: req.db, now: req.now)
+            return try await req.redirect(to: "/portal/submissions/\(try submission.requireID())",
+                                          flash: "已提交，报送编号\(submission.number)，审核期限\(submission.dueDate)")
+        } catch let error as ValidationErrors {
+            var page = try await formPage(req, kind: kind, payload: payload, action: "/portal/submissions", entity: entity)
+            page.errors = error.errors.map(\.description)
+            return try await req.renderPage("portal/form", title: "报送\(kind.chinese)", content: NewPage(form: page)).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    static func own(_ req: Request) async throws -> (Submission, SupervisedEntity) {
+        let entity = try await unit(req)
+        let account = try await User.find(try req.currentUser.id, on: req.db)
+        guard let id = req.parameters.get("submissionID").flatMap(UUID.init(uuidString:)), let submission = try await Submission.find(id, on: req.db),
+              [entity.id, account?.entityID].contains(submission.entityID) else {
+            throw Abort(.notFound, reason: "报送不存在")
+        }
+        return (submission, entity)
+    }
+
+    struct DetailPage: Encodable, Sendable {
+        let detail: SubmissionQueries.Detail
+        let form: FormPage?
+    }
+
+    @Sendable static func show(req: Request) async throws -> View {
+        let (submission, entity) = try await own(req)
+        let detail = try await SubmissionQueries.detail(submission, entity: entity, crypto: req.fieldCrypto, tables: req.codeTables,
+                                                        today: req.application.clock.today, on: req.db)
+        let form = detail.canResubmit
+            ? try await formPage(req, kind: submission.kind, payload: detail.payload, action: "/portal/submissions/\(try submission.requireID())/resubmit", entity: entity)
+            : nil
+        return try await req.renderPage("portal/submission", title: "报送 \(submission.number)", content: DetailPage(detail: detail, form: form))
+    }
+
+    @Sendable static func resubmit(req: Request) async throws -> Response {
+        let (submission, entity) = try await own(req)
+        let payload = try req.content.decode(SubmitInput.self).payload ?? .init()
+        do {
+            try await SubmissionQueries.resubmit(submission, payload: payload, entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
+                                                 tables: req.codeTables, on: req.db, now: req.now)
+            return try await req.redirect(to: "/portal/submissions/\(try submission.requireID())", flash: "已重新提交（第\(submission.version)版）")
+        } catch let error as ValidationErrors {
+            let detail = try await SubmissionQueries.detail(submission, entity: entity, crypto: req.fieldCrypto, tables: req.codeTables,
+                                                            today: req.application.clock.today, on: req.db)
+            var form = try await formPage(req, kind: submission.kind, payload: payload, action: "/portal/submissions/\(try submission.requireID())/resubmit", entity: entity)
+            form.errors = error.errors.map(\.description)
+            return try await req.renderPage("portal/submission", title: "报送 \(submission.number)", content: DetailPage(detail: detail, form: form))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+}

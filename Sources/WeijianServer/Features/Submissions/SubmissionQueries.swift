@@ -1,0 +1,389 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WeijianCore
+
+/// Submitting, reviewing, returning and resubmitting what units report through the portal.
+enum SubmissionQueries {
+    /// What a unit fills in; which fields count depends on the kind.
+    struct Payload: Content, Sendable, Equatable {
+        // entityChange
+        var entity: EntityInput?
+        // licence application / renewal
+        var categoryCode: String?
+        var scope: String?
+        var licenceNumber: String?
+        // self-inspection
+        var inspectionDate: String?
+        var content: String?
+        var problems: String?
+        var rectification: String?
+        // water monitoring
+        var sampleDate: String?
+        var samplePoint: String?
+        var values: [String: String]?
+        // every kind
+        var note: String?
+    }
+
+    /// Checks a payload; returns the flags to show reviewers (e.g. over-limit water values).
+    static func validate(_ kind: Submission.Kind, _ payload: Payload, entity: SupervisedEntity, context: EntityValidation.Context,
+                         crypto: FieldCrypto, limits: [WaterIndicator]) throws -> [String] {
+        var errors = ValidationCollector()
+        func date(_ raw: String?, _ field: String) {
+            let text = raw?.trimmed ?? ""
+            if text.isEmpty { errors.add(ValidationError(field: field, code: "required", message: "必填，格式YYYY-MM-DD")) }
+            else if LocalDate(text) == nil { errors.add(ValidationError(field: field, code: "date.format", message: "应为有效日期，格式YYYY-MM-DD")) }
+        }
+        func text(_ raw: String?, _ field: String, max: Int, required: Bool) {
+            let value = raw?.trimmed ?? ""
+            if required && value.isEmpty { errors.add(ValidationError(field: field, code: "required", message: "必填，不能为空")) }
+            if value.count > max { errors.add(ValidationError(field: field, code: "length", message: "不能超过\(max)个字符")) }
+        }
+        var flags: [String] = []
+        switch kind {
+        case .entityChange:
+            let proposed = try merged(payload.entity ?? EntityInput(), onto: entity, crypto: crypto)
+            errors.run { _ = try EntityValidation.check(proposed, context: context) }
+            if try diffCount(proposed, entity: entity, crypto: crypto, context: context) == 0 {
+                errors.add(ValidationError(field: "变更内容", code: "change.empty", message: "与登记信息相同，没有需要变更的内容"))
+            }
+        case .licenceApplication, .licenceRenewal:
+            text(payload.scope, "申请许可项目", max: 500, required: true)
+            if kind == .licenceRenewal { text(payload.licenceNumber, "原许可证号", max: 60, required: true) }
+        case .selfInspection:
+            date(payload.inspectionDate, "自查日期")
+            text(payload.content, "自查内容", max: 2000, required: true)
+            text(payload.problems, "发现的问题", max: 2000, required: false)
+            text(payload.rectification, "整改情况", max: 2000, required: false)
+        case .waterMonitoring:
+            date(payload.sampleDate, "采样日期")
+            let point = payload.samplePoint?.trimmed ?? ""
+            if !["出厂水", "末梢水", "水源水"].contains(point) {
+                errors.add(ValidationError(field: "采样点", code: "choice", message: "应为出厂水、末梢水或水源水"))
+            }
+            var any = false
+            for indicator in limits {
+                guard let raw = payload.values?[indicator.code]?.trimmed, !raw.isEmpty else { continue }
+                any = true
+                do {
+                    let result = try indicator.evaluate(value: raw)
+                    if result.verdict != .within { flags.append("\(result.verdict.label)：\(result.explanation)") }
+                } catch let error as ValidationError {
+                    errors.add(error)
+                }
+            }
+            if !any { errors.add(ValidationError(field: "检测结果", code: "required", message: "至少填写一项指标的检测值")) }
+        }
+        text(payload.note, "说明", max: 1000, required: false)
+        try errors.check()
+        return flags
+    }
+
+    /// The unit's current data with the proposed portal-editable changes laid over it.
+    static func merged(_ proposal: EntityInput, onto entity: SupervisedEntity, crypto: FieldCrypto) throws -> EntityInput {
+        var base = try EntityPages.keepingPersonalData(EntityPages.input(of: entity, inspectors: []), of: entity, crypto: crypto)
+        base.inspectors = nil
+        func take(_ keyPath: WritableKeyPath<EntityInput, String?>) {
+            if let value = proposal[keyPath: keyPath]?.trimmed, !value.isEmpty { base[keyPath: keyPath] = value }
+        }
+        for keyPath in [\EntityInput.name, \.shortName, \.legalRepName, \.legalRepIDNumber, \.legalRepPhone, \.contactName, \.contactPhone,
+                        \.registeredAddress, \.operatingAddress, \.township, \.businessScope, \.employees, \.certifiedEmployees, \.trainedEmployees] {
+            take(keyPath)
+        }
+        if let ext = proposal.ext {
+            var values = base.ext ?? [:]
+            for (key, value) in ext where !value.trimmed.isEmpty { values[key] = value.trimmed }
+            base.ext = values
+        }
+        return base
+    }
+
+    static func diffCount(_ proposed: EntityInput, entity: SupervisedEntity, crypto: FieldCrypto, context: EntityValidation.Context) throws -> Int {
+        try preview(proposed, entity: entity, crypto: crypto, context: context).count
+    }
+
+    /// The changes an entity-change submission would make, for the reviewer.
+    static func preview(_ proposed: EntityInput, entity: SupervisedEntity, crypto: FieldCrypto, context: EntityValidation.Context) throws -> [EntityQueries.Change] {
+        guard let valid = try? EntityValidation.check(proposed, context: context) else { return [] }
+        let copy = SupervisedEntity()
+        copy.id = entity.id
+        copy.unitCode = entity.unitCode
+        copy.source = entity.source
+        copy.createdAt = entity.createdAt
+        let inspectors: [UUID] = []
+        let before = try EntityQueries.snapshot(entity, inspectors: inspectors, crypto: crypto)
+        EntityQueries.apply(valid, to: copy, crypto: crypto, now: entity.updatedAt)
+        copy.status = entity.status
+        copy.departmentID = entity.departmentID
+        copy.area = entity.area
+        return EntityQueries.diff(before, try EntityQueries.snapshot(copy, inspectors: inspectors, crypto: crypto))
+    }
+
+    static func dueDate(_ kind: Submission.Kind, rule code: String? = nil, from date: LocalDate, on db: any Database) async throws -> Deadline {
+        let calendar = try await CalendarStore.load(on: db)
+        let rule = DeadlineRule.defaults.first { $0.code == (code ?? kind.deadlineRule) }!
+        return calendar.deadline(for: rule, from: date)
+    }
+
+    // MARK: writing
+
+    static func submit(_ kind: Submission.Kind, payload: Payload, entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
+                       tables: CodeTables, on db: any Database, now: Date) async throws -> Submission {
+        let context = try await EntityValidation.context(tables: tables, on: db)
+        let flags = try validate(kind, payload, entity: entity, context: context, crypto: crypto, limits: try await WaterLimits.load(on: db))
+        let today = LocalDate(instant: now)
+        let deadline = try await dueDate(kind, from: today, on: db)
+        let submission = Submission()
+        submission.id = UUID()
+        submission.kind = kind
+        submission.entityID = try entity.requireID()
+        submission.submittedBy = user.id
+        submission.version = 1
+        submission.payload = try encode(payload)
+        submission.flags = try encode(flags)
+        submission.status = .submitted
+        submission.submittedAt = now
+        submission.dueDate = deadline.due.description
+        submission.dueNote = deadline.provisional ? "暂定（节假日表未覆盖）" : deadline.rule.legalBasis
+        try await db.writeTransaction { tx in
+            let sequence = try await Numbering.allocate(scheme: "submission", organ: "", year: today.year, on: tx)
+            submission.number = "BS\(today.year)\(String(format: "%06d", sequence))"
+            try await submission.create(on: tx)
+            try await version(submission, actor: Actor(user), on: tx, now: now)
+            try await event(submission, from: "", to: .submitted, actor: Actor(user), comment: "", on: tx, now: now)
+            try await AuditLog.record("submission.submit", actor: Actor(user), target: ("submission", submission.id!.uuidString),
+                                      details: ["kind": kind.rawValue, "number": submission.number], on: tx, now: now)
+            try await notifyReviewers(submission, entity: entity, title: "\(entity.name)报送\(kind.chinese)，请于\(deadline.due.chinese)前审核", on: tx, now: now)
+        }
+        return submission
+    }
+
+    /// The unit corrects a returned submission; the new version is reviewed again.
+    static func resubmit(_ submission: Submission, payload: Payload, entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
+                         tables: CodeTables, on db: any Database, now: Date) async throws {
+        guard submission.status == .returned else {
+            throw ValidationError(field: "状态", code: "submission.state", message: "只有已退回的报送才能修改后重新提交")
+        }
+        let context = try await EntityValidation.context(tables: tables, on: db)
+        let flags = try validate(submission.kind, payload, entity: entity, context: context, crypto: crypto, limits: try await WaterLimits.load(on: db))
+        let deadline = try await dueDate(submission.kind, from: LocalDate(instant: now), on: db)
+        submission.version += 1
+        submission.payload = try encode(payload)
+        submission.flags = try encode(flags)
+        submission.status = .submitted
+        submission.submittedAt = now
+        submission.dueDate = deadline.due.description
+        submission.dueNote = deadline.provisional ? "暂定（节假日表未覆盖）" : deadline.rule.legalBasis
+        try await db.writeTransaction { tx in
+            try await submission.save(on: tx)
+            try await version(submission, actor: Actor(user), on: tx, now: now)
+            try await event(submission, from: Submission.Status.returned.rawValue, to: .submitted, actor: Actor(user), comment: "第\(submission.version)版", on: tx, now: now)
+            try await AuditLog.record("submission.resubmit", actor: Actor(user), target: ("submission", submission.id!.uuidString),
+                                      details: ["version": "\(submission.version)"], on: tx, now: now)
+            try await notifyReviewers(submission, entity: entity, title: "\(entity.name)已补正\(submission.kind.chinese)（第\(submission.version)版），请于\(deadline.due.chinese)前审核", on: tx, now: now)
+        }
+    }
+
+    enum Decision: String { case approve, `return` }
+
+    /// Approves (an entity change goes into the registry, with history) or returns with reasons.
+    static func decide(_ submission: Submission, decision: Decision, reason: String, entity: SupervisedEntity, reviewer: CurrentUser,
+                       crypto: FieldCrypto, tables: CodeTables, on db: any Database, now: Date) async throws {
+        guard submission.status == .submitted else {
+            throw ValidationError(field: "状态", code: "submission.state", message: "该报送\(submission.status.chinese)，不能再审核")
+        }
+        let reason = reason.trimmed
+        if decision == .return && reason.count < 2 {
+            let hint = submission.kind == .licenceApplication || submission.kind == .licenceRenewal ? "（行政许可法第三十二条：一次告知需要补正的全部内容）" : ""
+            throw ValidationError(field: "退回理由", code: "reason.required", message: "退回时必须写明需要补正的内容\(hint)")
+        }
+        if reason.count > 2000 { throw ValidationError(field: "退回理由", code: "length", message: "不能超过2000个字符") }
+        let actor = Actor(reviewer)
+        try await db.writeTransaction { tx in
+            if decision == .approve && submission.kind == .entityChange {
+                let payload = try JSONDecoder().decode(Payload.self, from: Data(submission.payload.utf8))
+                let proposed = try merged(payload.entity ?? EntityInput(), onto: entity, crypto: crypto)
+                var withInspectors = proposed
+                withInspectors.inspectors = try await EntityQueries.inspectorIDs(try entity.requireID(), on: tx).map(\.uuidString)
+                try await EntityQueries.update(entity, with: withInspectors,
+                                               origin: .init(actor: actor, action: "portal", comment: "报送\(submission.number)第\(submission.version)版", source: .external),
+                                               crypto: crypto, tables: tables, on: tx, now: now)
+            }
+            let from = submission.status.rawValue
+            submission.status = decision == .approve ? .approved : .returned
+            submission.decidedAt = now
+            submission.decidedBy = actor.name
+            submission.reason = reason.nilIfEmpty
+            if decision == .return {
+                let deadline = try await dueDate(submission.kind, rule: "info.correction", from: LocalDate(instant: now), on: tx)
+                submission.dueDate = deadline.due.description
+                submission.dueNote = "请在此日期前补正（\(deadline.rule.legalBasis)）"
+            }
+            try await submission.save(on: tx)
+            try await event(submission, from: from, to: submission.status, actor: actor, comment: reason, on: tx, now: now)
+            try await AuditLog.record("submission.\(decision.rawValue)", actor: actor, target: ("submission", try submission.requireID().uuidString),
+                                      details: ["number": submission.number], on: tx, now: now)
+            let title = decision == .approve ? "您报送的\(submission.kind.chinese)（\(submission.number)）已审核通过"
+                : "您报送的\(submission.kind.chinese)（\(submission.number)）被退回补正，请于\(submission.dueDate)前修改后重新提交"
+            for portalUser in try await User.query(on: tx).filter(\.$entityID == submission.entityID).filter(\.$status == .active).all() {
+                try await Inbox.notify(userID: try portalUser.requireID(), kind: .task, title: title, body: reason,
+                                       link: "/portal/submissions/\(try submission.requireID())", on: tx, now: now)
+            }
+        }
+    }
+
+    static func notifyReviewers(_ submission: Submission, entity: SupervisedEntity, title: String, on db: any Database, now: Date) async throws {
+        var reviewers = try await EntityQueries.inspectorIDs(try entity.requireID(), on: db)
+        if reviewers.isEmpty { reviewers = try await UserQueries.holders(of: .infoOfficer, on: db) }
+        for reviewer in reviewers {
+            try await Inbox.notify(userID: reviewer, kind: .task, title: title, link: "/app/submissions/\(try submission.requireID())",
+                                   dueDate: submission.dueDate, dedupeKey: "submission-\(try submission.requireID())-\(submission.version)", on: db, now: now)
+        }
+    }
+
+    static func version(_ submission: Submission, actor: Actor, on db: any Database, now: Date) async throws {
+        try await db.sql.insert(into: "submission_versions").columns("submission_id", "version", "payload", "submitted_at", "submitted_by")
+            .values(SQLBind(try submission.requireID()), SQLBind(submission.version), SQLBind(submission.payload), SQLBind(now.millis), SQLBind(actor.name))
+            .run()
+    }
+
+    static func event(_ submission: Submission, from: String, to: Submission.Status, actor: Actor, comment: String, on db: any Database, now: Date) async throws {
+        try await db.sql.insert(into: "submission_events").columns("submission_id", "at", "actor_name", "from_status", "to_status", "comment")
+            .values(SQLBind(try submission.requireID()), SQLBind(now.millis), SQLBind(actor.name), SQLBind(from), SQLBind(to.rawValue), SQLBind(comment))
+            .run()
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String { String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self) }
+
+    // MARK: reading
+
+    struct Summary: Content {
+        let id: String
+        let number: String
+        let kind: String
+        let entityID: String
+        let entityName: String
+        let status: String
+        let statusCode: String
+        let version: Int
+        let submittedAt: String
+        let dueDate: String
+        let overdue: Bool
+        let flagged: Bool
+    }
+
+    static func summary(_ submission: Submission, entityName: String, today: LocalDate) -> Summary {
+        let flags = (try? JSONDecoder().decode([String].self, from: Data(submission.flags.utf8))) ?? []
+        return Summary(id: submission.id?.uuidString ?? "", number: submission.number, kind: submission.kind.chinese, entityID: submission.entityID.uuidString,
+                       entityName: entityName, status: submission.status.chinese, statusCode: submission.status.rawValue, version: submission.version,
+                       submittedAt: Format.dateTime(submission.submittedAt), dueDate: submission.dueDate,
+                       overdue: submission.status != .approved && (LocalDate(submission.dueDate).map { $0 < today } ?? false), flagged: !flags.isEmpty)
+    }
+
+    static func forEntity(_ entityID: UUID, today: LocalDate = LocalDate(instant: Date()), on db: any Database) async throws -> [Summary] {
+        try await Submission.query(on: db).filter(\.$entityID == entityID).sort(\.$submittedAt, .descending).limit(200).all()
+            .map { summary($0, entityName: "", today: today) }
+    }
+
+    /// The review queue in the reader's scope: pending first, oldest deadline first.
+    static func queue(scope: DataScope, status: Submission.Status?, today: LocalDate, on db: any Database) async throws -> [Summary] {
+        var query = db.sql.select().column(SQLColumn("id", table: "s")).column(SQLColumn("name", table: "e"), as: "entity_name")
+            .from(SQLAlias(SQLIdentifier(Submission.schema), as: SQLIdentifier("s")))
+            .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("entity_id", table: "s"), .equal, SQLColumn("id", table: "e"))
+        if let status { query = query.where(SQLColumn("status", table: "s"), .equal, SQLBind(status.rawValue)) }
+        query = scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+        let rows = try await query.orderBy(SQLColumn("due_date", table: "s")).limit(500).all()
+        var result: [Summary] = []
+        for row in rows {
+            if let submission = try await Submission.find(try row.decode(column: "id", as: UUID.self), on: db) {
+                result.append(summary(submission, entityName: try row.decode(column: "entity_name", as: String.self), today: today))
+            }
+        }
+        return result
+    }
+
+    struct VersionRow: Content {
+        let version: Int
+        let submittedAt: String
+        let submittedBy: String
+        let lines: [EntityPages.Fact]
+    }
+
+    struct EventRow: Content {
+        let at: String
+        let actor: String
+        let from: String
+        let to: String
+        let comment: String
+    }
+
+    struct Detail: Content {
+        let summary: Summary
+        let lines: [EntityPages.Fact]
+        let flags: [String]
+        let changes: [EntityQueries.Change]
+        let versions: [VersionRow]
+        let events: [EventRow]
+        let reason: String
+        let dueNote: String
+        let canResubmit: Bool
+        let payload: Payload
+    }
+
+    /// Readable lines of a payload: personal data masked.
+    static func lines(_ kind: Submission.Kind, _ payload: Payload, limits: [WaterIndicator]) -> [EntityPages.Fact] {
+        var lines: [EntityPages.Fact] = []
+        func add(_ label: String, _ value: String?) { if let value = value?.trimmed, !value.isEmpty { lines.append(.init(label: label, value: value)) } }
+        switch kind {
+        case .entityChange:
+            let e = payload.entity ?? EntityInput()
+            add("单位名称", e.name); add("简称", e.shortName); add("法定代表人（负责人）", e.legalRepName)
+            add("法定代表人身份证号", e.legalRepIDNumber.map(Masking.idNumber)); add("法定代表人电话", e.legalRepPhone.map(Masking.phone))
+            add("联系人", e.contactName); add("联系电话", e.contactPhone.map(Masking.phone)); add("注册地址", e.registeredAddress)
+            add("经营地址", e.operatingAddress); add("乡镇（街道）", e.township); add("经营范围", e.businessScope)
+            add("从业人员数", e.employees); add("持健康证人数", e.certifiedEmployees); add("培训合格人数", e.trainedEmployees)
+        case .licenceApplication, .licenceRenewal:
+            add("申请类别", payload.categoryCode); add("申请许可项目", payload.scope); add("原许可证号", payload.licenceNumber)
+        case .selfInspection:
+            add("自查日期", payload.inspectionDate); add("自查内容", payload.content); add("发现的问题", payload.problems); add("整改情况", payload.rectification)
+        case .waterMonitoring:
+            add("采样日期", payload.sampleDate); add("采样点", payload.samplePoint)
+            for indicator in limits { add("\(indicator.name)（\(indicator.unit)）", payload.values?[indicator.code]) }
+        }
+        add("说明", payload.note)
+        return lines
+    }
+
+    static func detail(_ submission: Submission, entity: SupervisedEntity, crypto: FieldCrypto, tables: CodeTables, today: LocalDate, on db: any Database) async throws -> Detail {
+        let id = try submission.requireID()
+        let limits = try await WaterLimits.load(on: db)
+        let payload = try JSONDecoder().decode(Payload.self, from: Data(submission.payload.utf8))
+        let versions = try await db.sql.select().columns("version", "payload", "submitted_at", "submitted_by").from("submission_versions")
+            .where("submission_id", .equal, SQLBind(id)).orderBy("version", .descending).all()
+            .map { row in
+                let old = try JSONDecoder().decode(Payload.self, from: Data(try row.decode(column: "payload", as: String.self).utf8))
+                return VersionRow(version: try row.decode(column: "version", as: Int.self), submittedAt: Format.dateTime(millis: try row.decode(column: "submitted_at", as: Int64.self)),
+                                  submittedBy: try row.decode(column: "submitted_by", as: String.self), lines: lines(submission.kind, old, limits: limits))
+            }
+        let events = try await db.sql.select().columns("at", "actor_name", "from_status", "to_status", "comment").from("submission_events")
+            .where("submission_id", .equal, SQLBind(id)).orderBy("id").all()
+            .map { row in
+                EventRow(at: Format.dateTime(millis: try row.decode(column: "at", as: Int64.self)), actor: try row.decode(column: "actor_name", as: String.self),
+                         from: Submission.Status(rawValue: try row.decode(column: "from_status", as: String.self))?.chinese ?? "提交",
+                         to: Submission.Status(rawValue: try row.decode(column: "to_status", as: String.self))?.chinese ?? "",
+                         comment: try row.decode(column: "comment", as: String.self))
+            }
+        var changes: [EntityQueries.Change] = []
+        if submission.kind == .entityChange && submission.status != .approved {
+            let context = try await EntityValidation.context(tables: tables, on: db)
+            changes = try preview(try merged(payload.entity ?? EntityInput(), onto: entity, crypto: crypto), entity: entity, crypto: crypto, context: context)
+        }
+        return Detail(summary: summary(submission, entityName: entity.name, today: today), lines: lines(submission.kind, payload, limits: limits),
+                      flags: (try? JSONDecoder().decode([String].self, from: Data(submission.flags.utf8))) ?? [], changes: changes,
+                      versions: versions, events: events, reason: submission.reason ?? "", dueNote: submission.dueNote,
+                      canResubmit: submission.status == .returned, payload: payload)
+    }
+}

@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import Vapor
+import WeijianCore
+
+/// The institute's side of units' submissions (regulation 三(二)2 审核): the review queue with
+/// deadlines, the detail with every version, approve or return with reasons.
+enum SubmissionsController {
+    static func register(web: RoutesBuilder, api: RoutesBuilder) {
+        web.endpoint(.GET, "app", "submissions", access: .permission(.submissionsReview), use: queue)
+        web.endpoint(.GET, "app", "submissions", ":submissionID", access: .permission(.submissionsReview), use: show)
+        web.endpoint(.POST, "app", "submissions", ":submissionID", "decide", access: .permission(.submissionsReview), use: decide)
+        api.endpoint(.GET, "submissions", access: .permission(.submissionsReview), use: queueAPI)
+        api.endpoint(.POST, "submissions", ":submissionID", "decide", access: .permission(.submissionsReview), use: decideAPI)
+    }
+
+    struct QueuePage: Encodable, Sendable {
+        let rows: [SubmissionQueries.Summary]
+        let status: String
+    }
+
+    static func rows(_ req: Request) async throws -> [SubmissionQueries.Summary] {
+        let status = (try? req.query.get(String.self, at: "status")).flatMap(Submission.Status.init(rawValue:))
+        let all = (try? req.query.get(String.self, at: "status")) == "all"
+        return try await SubmissionQueries.queue(scope: try req.currentUser.scope, status: all ? nil : status ?? .submitted,
+                                                 today: req.application.clock.today, on: req.db)
+    }
+
+    @Sendable static func queue(req: Request) async throws -> View {
+        let status = (try? req.query.get(String.self, at: "status")) ?? "submitted"
+        return try await req.renderPage("submissions/queue", title: "单位报送审核", content: QueuePage(rows: try await rows(req), status: status))
+    }
+
+    @Sendable static func queueAPI(req: Request) async throws -> [SubmissionQueries.Summary] { try await rows(req) }
+
+    static func load(_ req: Request) async throws -> (Submission, SupervisedEntity) {
+        guard let id = req.parameters.get("submissionID").flatMap(UUID.init(uuidString:)), let submission = try await Submission.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "报送不存在")
+        }
+        let entity = try await EntityQueries.visible(submission.entityID, scope: try req.currentUser.scope, on: req.db)
+        return (submission, entity)
+    }
+
+    struct DetailPage: Encodable, Sendable {
+        let detail: SubmissionQueries.Detail
+        let canDecide: Bool
+        var errors: [String] = []
+        var reason = ""
+    }
+
+    static func page(_ req: Request, _ submission: Submission, _ entity: SupervisedEntity) async throws -> DetailPage {
+        let detail = try await SubmissionQueries.detail(submission, entity: entity, crypto: req.fieldCrypto, tables: req.codeTables,
+                                                        today: req.application.clock.today, on: req.db)
+        return DetailPage(detail: detail, canDecide: submission.status == .submitted)
+    }
+
+    @Sendable static func show(req: Request) async throws -> View {
+        let (submission, entity) = try await load(req)
+        return try await req.renderPage("submissions/review", title: "审核报送 \(submission.number)", content: try await page(req, submission, entity))
+    }
+
+    struct DecisionInput: Content {
+        var decision: String?
+        var reason: String?
+    }
+
+    static func apply(_ req: Request) async throws -> Submission {
+        let (submission, entity) = try await load(req)
+        let input = try req.content.decode(DecisionInput.self)
+        guard let decision = SubmissionQueries.Decision(rawValue: input.decision ?? "") else {
+            throw ValidationError(field: "审核结论", code: "choice", message: "应为通过或退回补正")
+        }
+        try await SubmissionQueries.decide(submission, decision: decision, reason: input.reason ?? "", entity: entity, reviewer: try req.currentUser,
+                                           crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
+        return submission
+    }
+
+    @Sendable static func decide(req: Request) async throws -> Response {
+        do {
+            let submission = try await apply(req)
+            let message = submission.status == .approved ? "已审核通过\(submission.kind == .entityChange ? "，变更已写入单位档案" : "")" : "已退回补正，单位将收到通知"
+            return try await req.redirect(to: "/app/submissions/\(try submission.requireID())", flash: message)
+        } catch let error as ValidationError {
+            let (submission, entity) = try await load(req)
+            var page = try await page(req, submission, entity)
+            page.errors = [error.description]
+            page.reason = (try? req.content.decode(DecisionInput.self).reason) ?? ""
+            return try await req.renderPage("submissions/review", title: "审核报送 \(submission.number)", content: page)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable static func decideAPI(req: Request) async throws -> SubmissionQueries.Summary {
+        let submission = try await apply(req)
+        return SubmissionQueries.summary(submission, entityName: "", today: req.application.clock.today)
+    }
+}

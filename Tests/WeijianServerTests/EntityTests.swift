@@ -1,0 +1,192 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+import WeijianCore
+@testable import WeijianServer
+
+@Suite("Supervised units: registry, one-unit-one-file, history, scope, search")
+struct EntityTests {
+    @Test func aFormWithBadInputNamesEveryFieldAndSavesNothing() async throws {
+        try await withTestApp { app in
+            // given
+            let officer = try await app.makeUser("info1", roles: [.infoOfficer])
+            let browser = try await app.signIn(officer)
+            // when
+            try await app.testing().test(.POST, "/app/entities", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "name": "", "creditCode": "91350100M000100Y4Z", "operatingAddress": "五四路1号",
+                                                     "divisionCode": "990102", "categoryCode": "GG0101", "legalRepIDNumber": "110105194902300020",
+                                                     "employees": "5", "certifiedEmployees": "9", "ext[beds]": "很多"])) { res async in
+                // then
+                #expect(res.status == .unprocessableEntity)
+                let html = res.body.string
+                for expected in ["单位名称：必填", "统一社会信用代码", "行政区划代码", "法定代表人身份证号", "持健康证人数：不能多于从业人员数（5）", "床位数：应为不小于0的整数"] {
+                    #expect(html.contains(expected), "\(expected)")
+                }
+            }
+            #expect(try await app.entityCount() == 0)
+        }
+    }
+
+    @Test func registeringAndChangingAUnitKeepsAHistoryAndMasksPersonalData() async throws {
+        try await withTestApp { app in
+            // given
+            let officer = try await app.makeUser("info1", roles: [.infoOfficer])
+            try await DataScopeGrant(userID: officer.id!, dimension: .department, value: "*", grantedBy: "test", at: app.clock.now()).create(on: app.db)
+            let browser = try await app.signIn(officer)
+            var created = ""
+            var fields = ["_csrf": browser.csrf]
+            let input = EntityInput.fixture()
+            for (key, value) in [("name", input.name), ("creditCode", input.creditCode), ("legalRepName", input.legalRepName), ("legalRepPhone", input.legalRepPhone),
+                                 ("operatingAddress", input.operatingAddress), ("divisionCode", input.divisionCode), ("categoryCode", input.categoryCode),
+                                 ("employees", "20"), ("ext[beds]", "120")] { fields[key] = value ?? "" }
+            // when
+            try await app.testing().test(.POST, "/app/entities", headers: .formHeaders(cookie: browser.cookie), body: form(fields)) { res async in
+                #expect(res.status == .seeOther)
+                created = res.headers.first(name: .location) ?? ""
+            }
+            fields["name"] = "福州阳光大酒店有限公司"
+            fields["employees"] = "25"
+            fields["legalRepPhone"] = ""
+            try await app.testing().test(.POST, created, headers: .formHeaders(cookie: browser.cookie), body: form(fields)) { res async in
+                #expect(res.status == .seeOther)
+            }
+            // then
+            try await app.testing().test(.GET, created, headers: browser.headers) { res async in
+                let html = res.body.string
+                #expect(html.contains("福州阳光大酒店有限公司"))
+                #expect(html.contains("138****8000"), "the phone is masked")
+                #expect(!html.contains("13800138000"), "and not shown in clear")
+                #expect(html.contains("单位名称：福州阳光宾馆有限公司 → 福州阳光大酒店有限公司"))
+                #expect(html.contains("从业人员数：20 → 25"))
+                #expect(html.contains("床位数"))
+                #expect(html.contains("业务类型：公共场所"))
+            }
+            let entity = try #require(try await SupervisedEntity.query(on: app.db).first())
+            #expect(entity.legalRepPhoneCipher != nil, "a blank phone on the edit form keeps the stored one")
+            let history = try await EntityQueries.history(entity.id!, on: app.db)
+            #expect(history.map(\.action) == ["修改", "登记"])
+        }
+    }
+
+    @Test func anotherDepartmentsUnitIsNeitherListedNorOpened() async throws {
+        try await withTestApp { app in
+            // given
+            let first = try await app.makeDepartment("JD1", "监督一科")
+            let second = try await app.makeDepartment("JD2", "监督二科")
+            let mine = try await app.makeEntity(.fixture(name: "一科宾馆", creditCode: nil, department: first.id))
+            let theirs = try await app.makeEntity(.fixture(name: "二科宾馆", creditCode: nil, address: "鼓楼区东街88号", department: second.id))
+            let inspector = try await app.makeUser("insp1", roles: [.inspector], department: first.id)
+            let browser = try await app.signIn(inspector)
+            // when / then
+            try await app.testing().test(.GET, "/app/entities?q=宾馆", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("一科宾馆"))
+                #expect(!res.body.string.contains("二科宾馆"))
+            }
+            try await app.testing().test(.GET, "/app/entities/\(theirs.id!)", headers: browser.headers) { res async in
+                #expect(res.status == .forbidden)
+            }
+            try await app.testing().test(.GET, "/app/entities/\(mine.id!)", headers: browser.headers) { res async in
+                #expect(res.status == .ok)
+            }
+        }
+    }
+
+    @Test func searchFindsTwoCharacterSubstringsCodesAndSortsByPinyin() async throws {
+        try await withTestApp { app in
+            // given
+            for (name, code) in [("张家泳池", "914403001922038216"), ("阿里宾馆", "91440300708461136T"), ("北京宾馆", nil)] as [(String, String?)] {
+                try await app.makeEntity(.fixture(name: name, creditCode: code, address: "鼓楼区\(name)路1号"))
+            }
+            // when
+            let hotels = try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, on: app.db)
+            let pools = try await EntitySearch.list(.init(q: "泳池"), scope: .unrestricted, on: app.db)
+            let byCode = try await EntitySearch.list(.init(q: "914403001922038216"), scope: .unrestricted, on: app.db)
+            let all = try await EntitySearch.list(.init(), scope: .unrestricted, on: app.db)
+            // then
+            #expect(hotels.rows.map(\.name) == ["阿里宾馆", "北京宾馆"])
+            #expect(pools.rows.map(\.name) == ["张家泳池"])
+            #expect(byCode.rows.map(\.name) == ["张家泳池"])
+            #expect(all.rows.map(\.name) == ["阿里宾馆", "北京宾馆", "张家泳池"])
+        }
+    }
+
+    @Test func aSecondUnitWithTheSameCreditCodeIsRefused() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.makeEntity()
+            // when
+            var error: ValidationErrors?
+            do { try await app.makeEntity(.fixture(name: "另一家")) } catch let caught as ValidationError { error = ValidationErrors([caught]) }
+            // then
+            #expect(error?.errors.first?.code == "creditCode.taken")
+            #expect(try await app.entityCount() == 1)
+        }
+    }
+
+    @Test func aRevealOfTheLegalRepresentativesIDNeedsAPurposeAndIsAudited() async throws {
+        try await withTestApp { app in
+            // given
+            let entity = try await app.makeEntity()
+            let head = try await app.makeUser("head1", roles: [.departmentHead, .leader])
+            let browser = try await app.signIn(head)
+            // when
+            try await app.testing().test(.POST, "/app/entities/\(entity.id!)/reveal", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "field": "legalRepIDNumber", "purpose": ""])) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("查询用途"))
+            }
+            try await app.testing().test(.POST, "/app/entities/\(entity.id!)/reveal", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "field": "legalRepIDNumber", "purpose": "案件办理"])) { res async in
+                #expect(res.body.string.contains("11010519491231002X"))
+            }
+            // then
+            #expect(try await app.auditActions().filter { $0 == "personal.reveal" }.count == 1)
+        }
+    }
+
+    @Test func handingOverMovesEveryUnitOfAnInspector() async throws {
+        try await withTestApp { app in
+            // given
+            let leaving = try await app.makeUser("old1", roles: [.inspector])
+            let taking = try await app.makeUser("new1", roles: [.inspector])
+            try await app.makeEntity(.fixture(name: "甲宾馆", creditCode: nil), inspectors: [leaving.id!])
+            try await app.makeEntity(.fixture(name: "乙宾馆", creditCode: nil, address: "东街1号"), inspectors: [leaving.id!])
+            // when
+            let moved = try await EntityQueries.handOver(from: leaving.id!, to: taking.id!, actor: .system, on: app.db, now: app.clock.now())
+            // then
+            #expect(moved == 2)
+            let mine = try await EntitySearch.list(.init(inspector: taking.id!.uuidString), scope: .unrestricted, on: app.db)
+            #expect(mine.total == 2)
+            #expect(try await EntitySearch.list(.init(inspector: leaving.id!.uuidString), scope: .unrestricted, on: app.db).total == 0)
+        }
+    }
+
+    @Test func theExportIsAuditedMasksPhonesAndEscapesFormulas() async throws {
+        try await withTestApp { app in
+            // given
+            var input = EntityInput.fixture(name: "=HYPERLINK(\"x\")宾馆")
+            input.contactPhone = "13912345678"
+            try await app.makeEntity(input)
+            let leader = try await app.makeUser("lead1", roles: [.leader])
+            let browser = try await app.signIn(leader)
+            // when
+            var csv = Data()
+            var xlsx = Data()
+            try await app.testing().test(.GET, "/app/entities/export?format=csv", headers: browser.headers) { res async in csv = Data(buffer: res.body) }
+            try await app.testing().test(.GET, "/app/entities/export?format=xlsx", headers: browser.headers) { res async in xlsx = Data(buffer: res.body) }
+            // then
+            #expect(csv.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+            let text = String(decoding: csv, as: UTF8.self)
+            #expect(text.contains("139****5678"))
+            #expect(!text.contains("13912345678"))
+            #expect(text.contains("'=HYPERLINK"))
+            let rows = try XLSXReader.read(xlsx)
+            #expect(rows.count == 2)
+            #expect(rows[1].contains("91350100M000100Y43"))
+            #expect(try await app.auditActions().filter { $0 == "data.export" }.count == 2)
+        }
+    }
+}
