@@ -8,13 +8,17 @@ Plain runner, no pytest needed:
 It starts its own server (`<binary> serve`) on a free port from a fresh temporary data
 folder, reads the three one-time administrator passwords from the server's console
 output, walks the foundation journey as a user would (filling forms, clicking buttons,
-working out TOTP codes like an authenticator app), then stops the server.
+working out TOTP codes like an authenticator app), then the registry journeys (steps h–q: the
+information officer registers a unit and its licence, opens a portal account; the unit reports a
+change in a second browser, it is returned, corrected and approved; import; duplicate merge and
+undo), then stops the server.
 
 Environment:
     WEIJIAN_BINARY   the server binary (default: <repo>/.build/debug/weijian)
     DATABASE_URL     passed through to the server (PostgreSQL runs: give a fresh, empty database)
     JOURNEY_KEEP     set to 1 to keep the temporary data folder and server log
     JOURNEY_VERBOSE  set to 1 to print the messages the journey saw
+    JOURNEY_SHOTS    a folder: keep full-page screenshots of the main pages there, for looking at by eye
 
 Each lettered part of the journey is one step. A step whose prerequisite failed is counted as
 failed too. A screenshot of every failed step goes to tests-browser/screenshots/<step>.png.
@@ -24,6 +28,8 @@ The last line printed is "N passed, M failed"; the exit status is non-zero if an
 from __future__ import annotations
 
 import base64
+import calendar
+import datetime
 import hashlib
 import hmac
 import os
@@ -38,6 +44,7 @@ import threading
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -62,7 +69,15 @@ STRONG = {
     "secadmin": "Weijian#2026sec",
     "auditor": "Weijian#2026aud",
     "zhangsan": "Weijian#2026zs!",
+    "lisi": "Weijian#2026ls!",
+    "unit": "Weijian#2026dw!",
 }
+
+# Valid and invalid values for the registry journeys.
+CREDIT_OK = "91350100M000100Y43"
+CREDIT_OK_2 = "914403001922038216"
+CREDIT_OK_3 = "91440300708461136T"
+CREDIT_BAD = "91350100M000100Y4Z"   # wrong check character
 
 
 def note(message: str) -> None:
@@ -351,6 +366,16 @@ class Browser:
     def value(self, name: str) -> str:
         return self.field(name).get_attribute("value") or ""
 
+    def fill_id(self, element_id: str, value: str) -> None:
+        """Like fill, for a field whose name is used by more than one form on the page."""
+        el = self.wait.until(EC.visibility_of_element_located((By.ID, element_id)))
+        el.clear()
+        if value:
+            el.send_keys(value)
+
+    def value_id(self, element_id: str) -> str:
+        return self.wait.until(EC.presence_of_element_located((By.ID, element_id))).get_attribute("value") or ""
+
     def select_option_containing(self, name: str, label_part: str) -> None:
         select = Select(self.field(name))
         for option in select.options:
@@ -427,6 +452,39 @@ class Browser:
         self.click_button("退出", scope="//header")
         self.wait_path("/app/login")
 
+    def entity_id(self) -> str:
+        """The unit's UUID from the address of its page, /app/entities/<uuid>."""
+        m = re.fullmatch(r"/app/entities/([0-9A-Fa-f-]{36})", self.path().split("?")[0])
+        check(m is not None, f"expected a unit page /app/entities/<id>, at {self.path()}")
+        return m.group(1)
+
+    def upload(self, name: str, path: Path) -> None:
+        """Chooses a file in a file input, as the file dialog would."""
+        self.wait.until(EC.presence_of_element_located((By.NAME, name))).send_keys(str(path))
+
+    def facts(self, css: str = "#facts") -> dict[str, str]:
+        """A <dl> of label → value pairs."""
+        dl = self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+        labels = [e.text.strip() for e in dl.find_elements(By.TAG_NAME, "dt")]
+        values = [e.text.strip() for e in dl.find_elements(By.TAG_NAME, "dd")]
+        return dict(zip(labels, values))
+
+    def rows(self, css: str) -> list[str]:
+        return [r.text.strip() for r in self.d.find_elements(By.CSS_SELECTOR, f"{css} tbody tr")]
+
+    def shot(self, name: str) -> None:
+        """With JOURNEY_SHOTS=<folder>, keeps a screenshot of the page for looking at by eye."""
+        folder = os.environ.get("JOURNEY_SHOTS")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            size = self.d.get_window_size()
+            height = self.d.execute_script("return document.documentElement.scrollHeight")
+            self.d.set_window_size(size["width"], min(max(height, size["height"]), 6000))
+            try:
+                self.d.save_screenshot(str(Path(folder) / f"{name}.png"))
+            finally:
+                self.d.set_window_size(size["width"], size["height"])
+
 
 # ---------------------------------------------------------------- the journey
 
@@ -437,6 +495,38 @@ class Journey:
         self.auth = Authenticator()
         self.passwords = dict(server.passwords)  # current password of each account
         self.zhangsan_initial = ""
+        # The registry journeys: the unit registered in step i and what later steps need of it.
+        self.unit_browser: Browser | None = None  # the unit's own computer (a second browser)
+        self.unit_id = ""
+        self.unit_name = "福州市鼓楼区悦华宾馆有限公司"
+        self.portal_username = ""
+        self.submission_path = ""
+        self.work_dir = Path(tempfile.mkdtemp(prefix="weijian-journey-files-"))
+
+    def close(self) -> None:
+        if self.unit_browser is not None:
+            try:
+                self.unit_browser.d.quit()
+            except Exception:  # noqa: BLE001
+                pass
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+    def unit(self) -> Browser:
+        """The unit's staff member works in a browser of their own, at the unit."""
+        if self.unit_browser is None:
+            self.unit_browser = Browser(make_driver(), self.server.base)
+        return self.unit_browser
+
+    def sign_in_again(self, username: str) -> None:
+        """A later sign-in of a staff member: password, then the code from the authenticator."""
+        b = self.b
+        b.fresh_session()
+        b.sign_in(username, self.passwords[username])
+        b.wait_path("/app/login/second-factor")
+        b.fill("code", self.auth.code(username))
+        b.click_button("验证")
+        b.wait_path("/app")
+        check(b.h1() == "工作台", f"after signing in expected 工作台, h1 {b.h1()!r} ({b.messages()!r})")
 
     def first_sign_in(self, username: str, role_name: str, try_weak_password: bool = False,
                       try_wrong_code: bool = False) -> None:
@@ -623,6 +713,446 @@ class Journey:
         locked = b.expect_alert("已锁定")
         check("已锁定" in texts[4] or "已锁定" in locked, f"messages: {texts} / {locked!r}")
 
+    # h ------------------------------------------------------------------
+    def step_h_info_officer(self) -> None:
+        """The sysadmin opens an account for the information officer 李四; the security administrator
+        makes him 信息管理员 over all departments (imported units have no department yet)."""
+        b = self.b
+        b.fresh_session()
+        b.sign_in("sysadmin", self.passwords["sysadmin"])
+        b.wait_path("/app/login/second-factor")
+        check(b.h1() == "二次验证", f"a second sign-in should ask for the code, h1 {b.h1()!r}")
+        b.fill("code", self.auth.wrong_code("sysadmin"))
+        b.click_button("验证")
+        b.expect_alert("动态验证码")
+        check(b.path().startswith("/app/login/second-factor"), f"after a wrong code should stay at the code page, at {b.path()}")
+        b.fill("code", self.auth.code("sysadmin"))
+        b.click_button("验证")
+        b.wait_path("/app")
+        b.open("/app/admin/users/new")
+        b.fill("username", "lisi")
+        b.fill("displayName", "李四")
+        b.select_option_containing("departmentID", "监督一科")
+        b.fill("phone", "13912345678")
+        b.click_button("创建账号")
+        check(b.h1() == "账号已创建", f"expected 账号已创建, h1 {b.h1()!r} ({b.messages()!r})")
+        self.passwords["lisi"] = b.text("#one-time-password")
+        b.sign_out()
+
+        self.sign_in_again("secadmin")
+        b.open("/app/security/users")
+        b.click_link("//a[@aria-label='授权 lisi']")
+        check("lisi" in b.h1(), f"grant page h1 should name lisi: {b.h1()!r}")
+        b.tick("//input[@name='roles[]' and @value='infoOfficer']")
+        b.tick("//input[@name='allDepartments']")
+        b.click_button("保存授权")
+        check(not b.alert_text(), f"saving lisi's grants failed: {b.alert_text()!r}")
+        check("已保存" in b.flash(), f"flash should say 已保存, is {b.flash()!r}")
+        row = b.d.find_element(By.XPATH, "//table[@id='grants']//tr[td[1][normalize-space(.)='lisi']]").text
+        check("信息管理员" in row, f"lisi's row should list 信息管理员: {row!r}")
+        b.sign_out()
+        self.first_sign_in("lisi", "信息管理员")
+
+    # i ------------------------------------------------------------------
+    def step_i_register_unit(self) -> None:
+        """The information officer registers a hotel: category first, then the form."""
+        b = self.b
+        b.open("/app/entities")
+        check(b.h1() == "被监督单位", f"/app/entities h1 {b.h1()!r}")
+        b.click_link("//main//a[normalize-space(.)='登记新单位']")
+        check(b.h1() == "登记被监督单位", f"new-unit page h1 {b.h1()!r}")
+        b.select_option_containing("category", "宾馆")
+        b.click_button("下一步")
+        check("GG0101" in b.path(), f"the chosen category should be in the address: {b.path()}")
+        selected = Select(b.field("categoryCode")).first_selected_option.text
+        check("宾馆" in selected, f"the form should have 宾馆 chosen, has {selected!r}")
+        b.shot("i1-new-unit-form")
+        # The browser refuses a quite empty name itself; a name of spaces gets past it to the server.
+        check(b.d.execute_script("const e = document.getElementById('name'); e.value = ''; return e.validity.valueMissing;"),
+              "单位名称 should be marked required for the browser")
+
+        def fill_personal() -> None:
+            b.fill("legalRepIDNumber", "11010519491231002X")
+            b.fill("contactPhone", "13800138000")
+
+        b.fill("name", "   ")
+        b.fill("creditCode", CREDIT_BAD)
+        b.fill("legalRepName", "陈建国")
+        b.fill("contactName", "林小姐")
+        fill_personal()
+        b.fill("operatingAddress", "福建省福州市鼓楼区东街88号")
+        b.fill("divisionCode", "350102")
+        b.fill("employees", "20")
+        b.click_button("保存")
+        b.expect_alert("单位名称", "统一社会信用代码")
+        b.expect_status(422, 400)
+        b.shot("i2-new-unit-errors")
+        check(b.h1() == "登记被监督单位", f"after errors should stay on the form, h1 {b.h1()!r}")
+        check(b.value("creditCode") == CREDIT_BAD, f"the form should keep the credit code, has {b.value('creditCode')!r}")
+        check(b.value("operatingAddress") == "福建省福州市鼓楼区东街88号", f"the form should keep the address, has {b.value('operatingAddress')!r}")
+        b.fill("name", self.unit_name)
+        b.fill("creditCode", CREDIT_OK)
+        if not b.value("contactPhone") or not b.value("legalRepIDNumber"):
+            note("the form does not keep the ID number and phones after an error: typed again")
+            fill_personal()
+        b.click_button("保存")
+        self.unit_id = b.entity_id()
+        check(self.unit_name in b.h1(), f"unit page h1 should be the name: {b.h1()!r} ({b.messages()!r})")
+        check("单位编码" in b.flash(), f"flash should give the unit code: {b.flash()!r}")
+        check("一户一档" in b.body(), "the unit page should say 一户一档")
+        personal = b.text("#personal")
+        check("138****8000" in personal, f"the contact phone should be shown masked 138****8000: {personal!r}")
+        check("13800138000" not in b.d.page_source, "the plaintext phone appears on the unit page")
+        check("11010519491231002X" not in b.d.page_source, "the plaintext ID number appears on the unit page")
+        history = b.rows("#history")
+        check(any("登记" in r for r in history), f"the history should have a 登记 row: {history}")
+        b.shot("i3-unit-page")
+
+        # A change: a wrong phone first, then the number of employees.
+        b.click_link("//main//a[normalize-space(.)='修改']")
+        check(b.h1() == "修改被监督单位", f"edit page h1 {b.h1()!r}")
+        check(b.value("name") == self.unit_name, f"the edit form should show the name, has {b.value('name')!r}")
+        b.fill("contactPhone", "12345")
+        b.fill("employees", "25")
+        b.click_button("保存")
+        b.expect_alert("联系电话")
+        b.expect_status(422, 400)
+        b.fill("contactPhone", "")
+        b.fill("employees", "25")
+        b.click_button("保存")
+        check(b.entity_id() == self.unit_id, "saving the change should return to the unit page")
+        check("修改了1项" in b.flash(), f"flash should say one field changed: {b.flash()!r}")
+        check("共25人" in b.facts().get("从业人员", ""), f"从业人员 should be 共25人: {b.facts()}")
+        check("138****8000" in b.text("#personal"), "an empty phone on the edit form must keep the phone")
+        history = b.rows("#history")
+        change = [r for r in history if "修改" in r]
+        check(change and "从业人员数：20 → 25" in change[0], f"the history should show 从业人员数：20 → 25: {history}")
+
+    # j ------------------------------------------------------------------
+    def step_j_licence(self) -> None:
+        b = self.b
+        b.open(f"/app/entities/{self.unit_id}")
+        form = "//form[@id='licence-form']"
+        today = b.value_id("lic-issue")
+        check(re.fullmatch(r"\d{4}-\d{2}-\d{2}", today) is not None, f"发证日期 should default to today, has {today!r}")
+        number = "闽卫公证字〔2026〕第0001号"
+        b.fill_id("lic-number", number)
+        b.fill_id("lic-scope", "住宿")
+        b.fill_id("lic-issue", "2026-02-30")
+        b.click_button("登记", scope=form)
+        b.expect_alert("发证日期")
+        b.expect_status(422, 400)
+        check(self.unit_name in b.h1() and b.d.find_elements(By.ID, "licence-form"),
+              f"the licence error should be shown on the unit page with the form, h1 {b.h1()!r}")
+        b.shot("j1-licence-error")
+        if b.value_id("lic-number") != number:
+            note("the licence form does not keep the number after an error: typed again")
+            b.fill_id("lic-number", number)
+            b.fill_id("lic-scope", "住宿")
+        b.fill_id("lic-issue", today)
+        b.fill_id("lic-until", "")
+        b.click_button("登记", scope=form)
+        check(not b.alert_text(), f"registering the licence failed: {b.alert_text()!r}")
+        check(number in b.flash(), f"flash should name the licence: {b.flash()!r}")
+        # Four years on, to the day before (a licence issued 2026-03-01 is valid until 2030-02-28).
+        year, month, day = map(int, today.split("-"))
+        day = min(day, calendar.monthrange(year + 4, month)[1])
+        until = (datetime.date(year + 4, month, day) - datetime.timedelta(days=1)).isoformat()
+        licence = b.text("div.licence")
+        check(number in licence, f"the licence block should show the number: {licence!r}")
+        check(f"发证日期：{today}" in licence, f"the licence should show 发证日期：{today}: {licence!r}")
+        check(f"有效期至：{until}" in licence, f"the licence should be valid until {until} (four years on): {licence!r}")
+        b.shot("j2-licence")
+
+    # k ------------------------------------------------------------------
+    def step_k_portal(self) -> None:
+        """The done-when of the issue: a unit reports a change through the portal; it is returned,
+        corrected, approved, and lands in the unit's file with history."""
+        b = self.b
+        b.open("/app/portal-accounts")
+        check(b.h1() == "单位门户账号", f"/app/portal-accounts h1 {b.h1()!r}")
+        b.fill("entityID", self.unit_id)
+        b.fill("displayName", "林小姐")
+        b.click_button("开通并打印告知书")
+        b.shot("k1-letter")
+        username = b.text("[data-username]")
+        password = b.text("[data-password]")
+        check(username and len(password) >= 8, f"the letter should show a username and a password: {username!r} {password!r}")
+        check(self.unit_name in b.body(), "the letter should name the unit")
+        self.portal_username = username
+        b.open("/app/portal-accounts")
+        check(username in b.text("#accounts"), f"the account list should show {username}")
+
+        u = self.unit()
+        u.fresh_session()
+        u.sign_in(username, password)
+        u.wait_path("/app/account/password")
+        u.change_password(password, STRONG["unit"])
+        u.wait_path("/portal")
+        check(u.h1() == self.unit_name, f"the portal should open on the unit, h1 {u.h1()!r} ({u.messages()!r})")
+        u.shot("k2-portal-home")
+
+        # The unit's account has no business in the institute's registry.
+        u.open("/app/entities")
+        check(u.h1() == "无权访问", f"a unit user at /app/entities should get 无权访问, h1 {u.h1()!r}")
+        check(u.status() in (None, 403), f"/app/entities should answer 403 to a unit user, answered {u.status()}")
+        check(not u.d.find_elements(By.CSS_SELECTOR, "table#entities"), "the unit list leaked into the 403 page")
+        u.shot("k3-portal-403")
+
+        u.open("/portal")
+        u.click_link("//ul[@id='kinds']//a[contains(normalize-space(.), '基本信息变更')]")
+        check("基本信息变更" in u.h1(), f"the change form h1 {u.h1()!r}")
+        u.fill("payload[entity][contactName]", "黄先生")
+        u.fill("payload[entity][employees]", "三十")
+        u.click_button("提交")
+        u.expect_alert("从业人员数")
+        u.expect_status(422, 400)
+        u.shot("k4-portal-form-error")
+        check(u.value("payload[entity][contactName]") == "黄先生", "the portal form should keep the contact name after an error")
+        u.fill("payload[entity][employees]", "30")
+        u.click_button("提交")
+        check(re.fullmatch(r"/portal/submissions/[0-9A-Fa-f-]{36}", u.path()) is not None, f"after submitting expected the submission page, at {u.path()} ({u.messages()!r})")
+        check("已提交" in u.flash(), f"flash should say 已提交: {u.flash()!r}")
+        submission = u.path()
+        number = u.h1().replace("报送", "").strip()
+
+        # The reviewer returns it: first without a reason.
+        b.open("/app/submissions")
+        check(b.h1() == "单位报送审核", f"/app/submissions h1 {b.h1()!r}")
+        b.click_link(f"//table[@id='queue']//a[normalize-space(.)='{number}']")
+        check(number in b.h1(), f"review page h1 should name {number}: {b.h1()!r}")
+        changes = b.text("#changes")
+        check("黄先生" in changes and "30" in changes, f"the changes table should show the new values: {changes!r}")
+        b.shot("k5-review")
+        b.click_button("退回补正")
+        b.expect_alert("退回理由")
+        b.expect_status(422, 400)
+        reason = "从业人员数与健康证台账不一致，请核对后重新填写。"
+        b.fill("reason", reason)
+        b.click_button("退回补正")
+        check("已退回补正" in b.flash(), f"flash should say 已退回补正: {b.flash()!r}")
+
+        # The unit sees why, corrects and sends it again.
+        u.open("/portal")
+        row = [r for r in u.rows("#my-submissions") if number in r]
+        check(row and "已退回补正" in row[0], f"the unit's list should show {number} 已退回补正: {u.rows('#my-submissions')}")
+        u.click_link(f"//table[@id='my-submissions']//a[normalize-space(.)='{number}']")
+        check(reason in u.text("#reason"), f"the unit should see the reason: {u.text('#reason')!r}")
+        check("已退回补正" in u.text("#status"), f"status should be 已退回补正: {u.text('#status')!r}")
+        u.shot("k6-portal-returned")
+        check(u.value("payload[entity][contactName]") == "黄先生", "the resubmit form should start from the returned version")
+        u.fill("payload[entity][employees]", "28")
+        u.click_button("提交")
+        check(u.path() == submission, f"after resubmitting expected {submission}, at {u.path()} ({u.messages()!r})")
+        check("已重新提交" in u.flash(), f"flash should say 已重新提交: {u.flash()!r}")
+
+        # The reviewer approves; the change is written to the unit's file.
+        b.open("/app/submissions")
+        b.click_link(f"//table[@id='queue']//a[normalize-space(.)='{number}']")
+        check("28" in b.text("#changes"), f"the changes should show the corrected 28: {b.text('#changes')!r}")
+        b.click_button("审核通过")
+        check("已审核通过" in b.flash(), f"flash should say 已审核通过: {b.flash()!r}")
+        b.open(f"/app/entities/{self.unit_id}")
+        facts = b.facts()
+        check(facts.get("联系人") == "黄先生", f"联系人 should now be 黄先生: {facts}")
+        check("共28人" in facts.get("从业人员", ""), f"从业人员 should now be 共28人: {facts}")
+        history = b.rows("#history")
+        row = [r for r in history if "单位报送（审核通过）" in r]
+        check(row, f"the history should have a 单位报送（审核通过） row: {history}")
+        check("联系人：林小姐 → 黄先生" in row[0] and "从业人员数：25 → 28" in row[0], f"the history row should show the changes: {row[0]!r}")
+        b.shot("k7-unit-after-approval")
+
+        u.open("/portal")
+        row = [r for r in u.rows("#my-submissions") if number in r]
+        check(row and "审核通过" in row[0], f"the unit's list should show {number} approved: {u.rows('#my-submissions')}")
+
+    # l ------------------------------------------------------------------
+    def write_units_csv(self, name: str, bad_credit: bool) -> Path:
+        rows = [
+            ["单位名称", "统一社会信用代码", "联系人", "联系电话", "经营地址", "行政区划代码", "专业类别", "从业人员数"],
+            ["福州市鼓楼区星光宾馆有限责任公司", CREDIT_OK_2, "郑经理", "13800138000", "福建省福州市鼓楼区五四路１２号", "350102", "GG0101", "12"],
+            ["星光宾馆有限公司", "", "", "", "鼓楼区五四路12号", "350102", "GG0101", "10"],
+            ["福州市鼓楼区碧波游泳馆", CREDIT_BAD if bad_credit else CREDIT_OK_3, "吴先生", "", "福建省福州市鼓楼区湖东路8号", "350102", "GG0402", "6"],
+        ]
+        path = self.work_dir / name
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+        return path
+
+    def entities_found(self, q: str) -> int:
+        self.b.open("/app/entities?q=" + urllib.parse.quote(q))
+        return int(self.b.text("#total"))
+
+    def step_l_import(self) -> None:
+        b = self.b
+        b.open("/app/import")
+        check(b.h1() == "批量导入", f"/app/import h1 {b.h1()!r}")
+        b.select_option_containing("kind", "被监督单位")
+        b.upload("file", self.write_units_csv("单位-有错.csv", bad_credit=True))
+        b.click_button("试导入（只检查）")
+        b.expect_status(422, 400)
+        summary = b.text("#report-summary")
+        check("未导入任何数据" in summary, f"the report should say nothing was stored: {summary!r}")
+        issues = b.rows("#issues")
+        check(issues, "the report should list the problems")
+        # The wrong row is the fourth line of the file (the header is line 1).
+        check(any(r.startswith("4 ") and "统一社会信用代码" in r for r in issues),
+              f"the report should name row 4 and column 统一社会信用代码: {issues}")
+        b.shot("l1-import-report")
+        check(self.entities_found("星光") == 0, "a failed trial import must not store any unit")
+
+        b.open("/app/import")
+        b.upload("file", self.write_units_csv("单位.csv", bad_credit=False))
+        b.click_button("试导入（只检查）")
+        summary = b.text("#report-summary")
+        check("试导入通过" in summary and "将新增3户" in summary, f"the trial should pass and announce 3 units: {summary!r}")
+        check(self.entities_found("星光") == 0, "a trial import must not store any unit")
+        b.open("/app/import")
+        b.upload("file", self.write_units_csv("单位.csv", bad_credit=False))
+        b.click_button("正式导入")
+        summary = b.text("#report-summary")
+        check("已导入3行" in summary and "新增3户" in summary, f"the import should report 3 new units: {summary!r}")
+        b.shot("l2-import-done")
+        check(self.entities_found("星光") == 2, f"/app/entities?q=星光 should find the two 星光 units, found {b.text('#total')}")
+        check(self.entities_found("碧波") == 1, "/app/entities?q=碧波 should find the swimming pool")
+        b.shot("l3-search")
+
+    # m ------------------------------------------------------------------
+    def step_m_quality(self) -> None:
+        b = self.b
+        b.open("/app/quality")
+        check(b.h1() == "数据清洗", f"/app/quality h1 {b.h1()!r}")
+        b.click_button("立即检查")
+        flash = b.flash()
+        m = re.search(r"疑似重复(\d+)对", flash)
+        check(m is not None and int(m.group(1)) >= 1, f"the check should find a duplicate pair: {flash!r}")
+        b.shot("m1-quality")
+        b.click_link("//main//a[normalize-space(.)='疑似重复单位']")
+        check(b.h1() == "疑似重复单位", f"duplicates page h1 {b.h1()!r}")
+        pairs = [t for t in b.d.find_elements(By.CSS_SELECTOR, "table.pair")
+                 if "星光宾馆有限公司" in t.text and "福州市鼓楼区星光宾馆有限责任公司" in t.text]
+        check(len(pairs) == 1, f"expected one pair of the two 星光 units, found {len(pairs)}")
+        pair = pairs[0].get_attribute("id")
+        links = pairs[0].find_elements(By.CSS_SELECTOR, "tbody tr:first-child td a")
+        ids = [a.get_attribute("href").rsplit("/", 1)[1] for a in links]
+        names = [a.text.strip() for a in links]
+        b.shot("m2-duplicates")
+        # Someone has the right-hand unit's edit form open in another tab while the merge happens.
+        first_tab = b.d.current_window_handle
+        b.d.switch_to.new_window("tab")
+        b.open(f"/app/entities/{ids[1]}/edit")
+        check(b.h1() == "修改被监督单位", f"edit page h1 {b.h1()!r}")
+        edit_tab = b.d.current_window_handle
+        b.d.switch_to.window(first_tab)
+        b.click_button("合并，保留左侧", scope=f"//table[@id='{pair}']")
+        check(b.entity_id() == ids[0], f"after merging expected the kept unit {ids[0]}, at {b.path()}")
+        check("已合并" in b.flash(), f"flash should say 已合并: {b.flash()!r}")
+        note(f"kept unit after the merge: {b.facts()}")
+        b.open(f"/app/entities/{ids[1]}")
+        check("已合并" in b.h1(), f"the absorbed unit should be marked 已合并: {b.h1()!r}")
+        check(not b.d.find_elements(By.XPATH, "//main//a[normalize-space(.)='修改']"), "a merged unit should not offer 修改")
+        check(b.d.find_elements(By.XPATH, "//main//a[normalize-space(.)='合并后的单位']"), "a merged unit should link to the kept unit")
+        b.shot("m3-absorbed")
+        # The change from the stale tab is refused, with the reason.
+        b.d.switch_to.window(edit_tab)
+        try:
+            b.fill("employees", "11")
+            b.click_button("保存")
+            b.expect_alert("已被合并")
+            b.expect_status(409, 422)
+        finally:
+            b.d.close()
+            b.d.switch_to.window(first_tab)
+        check(self.entities_found("星光") == 1, f"after the merge only the kept unit should be listed, found {b.text('#total')}")
+
+        b.open("/app/quality/merges")
+        check(b.h1() == "合并记录", f"merges page h1 {b.h1()!r}")
+        row = f"//table[@id='merges']//tr[td[4][normalize-space(.)='{names[1]}']]"
+        b.click_button("撤销合并", scope=row)
+        check("已撤销合并" in b.flash(), f"flash should say 已撤销合并: {b.flash()!r}")
+        text = b.d.find_element(By.XPATH, row).text
+        check("撤销合并" not in b.d.find_element(By.XPATH, row).find_elements(By.TAG_NAME, "td")[4].text
+              or not b.d.find_elements(By.XPATH, row + "//button"), f"the merge should no longer offer an undo: {text!r}")
+        b.shot("m4-merges")
+        b.open(f"/app/entities/{ids[1]}")
+        check("已合并" not in b.h1(), f"the absorbed unit should be restored: {b.h1()!r}")
+        check(self.entities_found("星光") == 2, f"after the undo both units should be listed again, found {b.text('#total')}")
+        b.open("/app/quality/duplicates")
+        note(f"duplicates after the undo: {[t.text.splitlines()[0] for t in b.d.find_elements(By.CSS_SELECTOR, 'table.pair')]}")
+
+    # n ------------------------------------------------------------------
+    FACTS_MISALIGNED = """(() => {
+        const out = [];
+        for (const dl of document.querySelectorAll('main dl.facts')) {
+            for (const dt of dl.querySelectorAll('dt')) {
+                const dd = dt.nextElementSibling;
+                if (!dd || dd.tagName !== 'DD') continue;
+                if (Math.abs(dt.getBoundingClientRect().top - dd.getBoundingClientRect().top) > 4)
+                    out.push(dt.textContent.trim() + '：' + dd.textContent.trim());
+            }
+            const next = dl.nextElementSibling;
+            if (next && Math.abs(next.getBoundingClientRect().left - dl.getBoundingClientRect().left) > 4)
+                out.push('“' + next.textContent.trim().slice(0, 12) + '” sits beside the list, not under it');
+        }
+        return out;
+    })()"""
+
+    def step_n_facts_layout(self) -> None:
+        """On the unit's file and the portal each value stands next to its own label (a label with
+        an empty value, or one that wraps, must not shift the values below it)."""
+        b = self.b
+        problems = []
+        for browser, path in ((b, f"/app/entities/{self.unit_id}"), (self.unit(), "/portal")):
+            browser.open(path)
+            wrong = browser.d.execute_script("return " + self.FACTS_MISALIGNED)
+            if wrong:
+                problems.append(f"{path.replace(self.unit_id, '<id>')}: {wrong[:4]}")
+        check(not problems, "labels and values are out of line (label：the value shown next to it): " + "; ".join(problems))
+
+    # o ------------------------------------------------------------------
+    def step_o_licence_form_keeps_input(self) -> None:
+        """Like every other form, the licence form keeps what was typed when it shows an error."""
+        b = self.b
+        b.open(f"/app/entities/{self.unit_id}")
+        b.fill_id("lic-number", "闽卫公证字〔2026〕第0002号")
+        b.fill_id("lic-scope", "住宿、游泳")
+        b.fill_id("lic-issue", "2026/13/01")
+        b.click_button("登记", scope="//form[@id='licence-form']")
+        alert = b.expect_alert("发证日期")
+        check("许可证号" not in alert, f"the number was typed, yet the error names 许可证号: {alert!r}")
+        kept = {name: b.value_id("lic-" + key) for name, key in (("number", "number"), ("scope", "scope"), ("issueDate", "issue"))}
+        check(kept == {"number": "闽卫公证字〔2026〕第0002号", "scope": "住宿、游泳", "issueDate": "2026/13/01"},
+              f"after an error the licence form should keep the typed values, has {kept}")
+
+
+    # p ------------------------------------------------------------------
+    def step_p_licence_change_needs_content(self) -> None:
+        """办理 with the preselected 变更 and nothing filled in must not blank the licence's 许可项目."""
+        b = self.b
+        b.open(f"/app/entities/{self.unit_id}")
+        terms = "div.licence > p.small"   # 许可项目：…；发证机关：…；发证日期：…
+        before = b.text(terms)
+        check(before.startswith("许可项目：住宿；"), f"the licence should show 许可项目：住宿 before: {before!r}")
+        form = "//div[contains(@class,'licence')]//form"
+        check(Select(b.d.find_element(By.XPATH, form + "//select[@name='event']")).first_selected_option.text == "变更",
+              "the licence's event form should start at 变更")
+        b.click_button("办理", scope=form)
+        after = b.text(terms)
+        check(after.startswith("许可项目：住宿；"), f"an empty 变更 changed the licence to {after!r} "
+              f"(message {b.messages()!r}); expected an error naming 许可项目 or 新证号 and no change")
+
+    # q ------------------------------------------------------------------
+    def step_q_portal_account_needs_unit(self) -> None:
+        """Opening a portal account without a unit is an error on the form, naming the field."""
+        b = self.b
+        b.open("/app/portal-accounts")
+        b.fill("entityID", "")
+        b.fill("displayName", "林小姐")
+        b.click_button("开通并打印告知书")
+        check(b.h1() == "单位门户账号", f"with no unit the form should show again with an error, h1 {b.h1()!r} "
+              f"(HTTP {b.status()}, {b.messages()!r})")
+        b.expect_alert("单位")
+        b.expect_status(422, 400)
+
 
 STEPS = [
     ("a_sysadmin_first_login", "step_a_sysadmin_first_login", []),
@@ -632,6 +1162,16 @@ STEPS = [
     ("e_inspector", "step_e_inspector", ["c_create_account", "d_grants"]),
     ("f_auditor", "step_f_auditor", []),
     ("g_lockout", "step_g_lockout", ["c_create_account"]),
+    ("h_info_officer", "step_h_info_officer", ["a_sysadmin_first_login", "b_department", "d_grants"]),
+    ("i_register_unit", "step_i_register_unit", ["h_info_officer"]),
+    ("j_licence", "step_j_licence", ["i_register_unit"]),
+    ("k_portal", "step_k_portal", ["i_register_unit"]),
+    ("l_import", "step_l_import", ["h_info_officer"]),
+    ("m_quality", "step_m_quality", ["l_import"]),
+    ("n_facts_layout", "step_n_facts_layout", ["k_portal"]),
+    ("o_licence_form_keeps_input", "step_o_licence_form_keeps_input", ["j_licence"]),
+    ("p_licence_change_needs_content", "step_p_licence_change_needs_content", ["j_licence"]),
+    ("q_portal_account_needs_unit", "step_q_portal_account_needs_unit", ["h_info_officer"]),
 ]
 
 
@@ -648,6 +1188,7 @@ def run_steps(server: Server) -> tuple[int, int]:
     """Runs the journey; returns (passed, failed)."""
     passed = failed = 0
     driver = None
+    closers = []
     try:
         try:
             server.start()
@@ -658,6 +1199,7 @@ def run_steps(server: Server) -> tuple[int, int]:
                 print(f"FAIL {name}: setup failed")
             return 0, len(STEPS)
         journey = Journey(server, Browser(driver, server.base))
+        closers.append(journey.close)
         outcome: dict[str, bool] = {}
         for name, method, needs in STEPS:
             blocked = [n for n in needs if not outcome.get(n)]
@@ -684,8 +1226,12 @@ def run_steps(server: Server) -> tuple[int, int]:
                 if not isinstance(error, StepFailure):
                     traceback.print_exc(limit=3)
                 screenshot(driver, name)
+                if journey.unit_browser is not None:
+                    screenshot(journey.unit_browser.d, name + "-unit")
         return passed, failed
     finally:
+        for close in closers:
+            close()
         if driver is not None:
             try:
                 driver.quit()

@@ -176,3 +176,15 @@ struct FieldCryptoTests {
         #expect(!index.contains("13812341234"))
     }
 }
+
+@Suite("Hex")
+struct HexTests {
+    @Test func encodesEveryByteAsTwoLowerCaseDigits() {
+        // given
+        let bytes: [UInt8] = [0x00, 0x0f, 0xa5, 0xff]
+        // when
+        let text = Hex.encode(bytes)
+        // then
+        #expect(text == "000fa5ff")
+    }
+}

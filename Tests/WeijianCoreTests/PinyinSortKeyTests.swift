@@ -40,3 +40,19 @@ struct PinyinSortKeyTests {
         #expect(key == "ktv liang fan 12")
     }
 }
+
+@Suite("拼音排序：地名中的多音字")
+struct PinyinPlaceNameTests {
+    @Test("长乐 and 厦门 read as place names, not character by character")
+    func placeNames() {
+        // given
+        let names = ["长乐区卫生院", "厦门路宾馆", "张家理发店"]
+
+        // when
+        let keys = names.map(PinyinSortKey.make)
+
+        // then
+        #expect(keys == ["chang le qu wei sheng yuan", "xia men lu bin guan", "zhang jia li fa dian"])
+        #expect(names.sorted { PinyinSortKey.make($0) < PinyinSortKey.make($1) } == ["长乐区卫生院", "厦门路宾馆", "张家理发店"])
+    }
+}

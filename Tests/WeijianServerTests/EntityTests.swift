@@ -113,6 +113,23 @@ struct EntityTests {
         }
     }
 
+    @Test func aBroadSearchWalksThePinyinOrderAndSaysThereAreMore() async throws {
+        try await withTestApp { app in
+            // given: three matches, more than a cap of two
+            for name in ["张家宾馆", "阿里宾馆", "北京宾馆"] {
+                try await app.makeEntity(.fixture(name: name, creditCode: nil, address: "鼓楼区\(name)路1号"))
+            }
+            // when
+            let broad = try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, limit: 2, cap: 2, on: app.db)
+            let narrow = try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, limit: 2, cap: 10, on: app.db)
+            // then
+            #expect(broad.more && broad.total == 2)
+            #expect(broad.rows.map(\.name) == ["阿里宾馆", "北京宾馆"])
+            #expect(!narrow.more && narrow.total == 3 && narrow.pages == 2)
+            #expect(narrow.rows.map(\.name) == ["阿里宾馆", "北京宾馆"])
+        }
+    }
+
     @Test func aSecondUnitWithTheSameCreditCodeIsRefused() async throws {
         try await withTestApp { app in
             // given

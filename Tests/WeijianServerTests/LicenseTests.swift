@@ -54,6 +54,23 @@ struct LicenseTests {
         }
     }
 
+    @Test func aChangeWithNothingToChangeIsRefusedAndLosesNothing() async throws {
+        try await withTestApp { app in
+            // given
+            let entity = try await app.makeEntity()
+            let licence = try await Self.issue(app, entity)
+            // when
+            var error: ValidationErrors?
+            do {
+                try await LicenseQueries.apply(.init(event: "change", number: "", scope: "", eventDate: "2026-05-01"), to: licence, entity: entity, actor: .system,
+                                               on: app.db, now: app.clock.now())
+            } catch let caught as ValidationErrors { error = caught }
+            // then
+            #expect(error?.errors.first?.code == "change.empty")
+            #expect(try await HealthLicense.find(licence.id, on: app.db)?.scope == "住宿")
+        }
+    }
+
     @Test func aUnitKindThatNeedsNoLicenceIsRefusedOne() async throws {
         try await withTestApp { app in
             // given: 饭馆 no longer needs a public-place licence

@@ -70,8 +70,14 @@ struct RegistryPagesTests {
                                          body: form(["_csrf": browser.csrf, "category": "GG"])) { res async in
                 #expect(res.body.string.contains("2户已有账号未重复开通"))
             }
+            try await app.testing().test(.POST, "/app/portal-accounts", headers: .formHeaders(cookie: browser.cookie),
+                                         body: form(["_csrf": browser.csrf, "entityID": "", "displayName": "张三"])) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("单位ID：找不到该单位"))
+            }
             // then
             #expect(html.components(separatedBy: "class=\"letter\"").count - 1 == 2)
+            #expect(html.contains("http://"), "the letter carries the full sign-in address")
             let accounts = try await User.query(on: app.db).filter(\.$kind == .portal).all()
             #expect(accounts.count == 2)
             #expect(accounts.allSatisfy { $0.mustChangePassword && $0.entityID != nil })

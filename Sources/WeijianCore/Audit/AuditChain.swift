@@ -48,7 +48,7 @@ public struct AuditRecord: Sendable, Equatable, Codable {
         var hasher = SHA256()
         hasher.update(data: Array(previousHash.utf8))
         hasher.update(data: canonicalBytes)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(hasher.finalize())
     }
 
     /// Returns the record with its hash filled in.

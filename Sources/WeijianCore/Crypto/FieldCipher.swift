@@ -106,6 +106,6 @@ public struct FieldCrypto: Sendable {
     /// for phones, upper case for ID numbers) so equal values index equally.
     public func blindIndex(_ normalised: String, context: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array((context + "|" + normalised).utf8), using: indexKey.material)
-        return indexKey.id + ":" + mac.map { String(format: "%02x", $0) }.joined()
+        return indexKey.id + ":" + Hex.encode(mac)
     }
 }

@@ -5,7 +5,7 @@ import Vapor
 /// The `weijian` executable: configuration from the environment, then the command.
 public enum Weijian {
     public static func main() async {
-        let settings: Settings
+        var settings: Settings
         do {
             settings = try Settings.fromEnvironment()
         } catch {
@@ -21,6 +21,9 @@ public enum Weijian {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
         env.arguments = env.arguments.isEmpty ? ["weijian"] : env.arguments
         let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        // Scheduled jobs belong to the server: a command (import, demo, quality …) must not start
+        // a weekly run or race the database's shutdown when it finishes.
+        settings.runScheduler = settings.runScheduler && command == "serve"
         do {
             let app = try await Application.make(env)
             do {
@@ -32,6 +35,7 @@ public enum Weijian {
                 app.asyncCommands.use(BenchCommand(), as: "bench")
                 app.asyncCommands.use(ImportCommand(), as: "import")
                 app.asyncCommands.use(QualityCommand(), as: "quality")
+                app.asyncCommands.use(DemoCommand(), as: "demo")
                 if command == "serve" {
                     try await Migrations.run(on: app)
                     try await Bootstrap.createAdministratorsIfNeeded(app, console: app.console)

@@ -16,9 +16,15 @@ struct BenchCommand: AsyncCommand {
         var concurrency: Int?
         @Option(name: "port", help: "测试服务端口（默认 18080）")
         var port: Int?
+        @Option(name: "import-rows", help: "导入基准的行数（默认 2000；正式测量用 100000）")
+        var importRows: Int?
+        @Option(name: "search-units", help: "检索基准的单位户数（不足时先补足；默认 5000；正式测量用 1000000）")
+        var searchUnits: Int?
+        @Option(name: "search-queries", help: "检索次数（默认 300）")
+        var searchQueries: Int?
     }
 
-    var help: String { "性能基准：已登录首页对比简单路由的请求/秒；并发编号分配/秒对比顺序分配" }
+    var help: String { "性能基准：已登录首页对比简单路由的请求/秒；并发编号分配/秒对比顺序分配；单位导入对比直接批量插入；单位检索延迟；导入时峰值内存" }
 
     struct Line {
         let name: String
@@ -58,6 +64,9 @@ struct BenchCommand: AsyncCommand {
         lines.append(Line(name: "编号分配（\(concurrency)并发）", value: Double(allocations) / contended, unit: "次/秒",
                           baselineName: "顺序分配", baseline: Double(allocations) / sequential))
 
+        lines += try await RegistryBench.run(app, importRows: max(100, signature.importRows ?? 2000), searchUnits: max(100, signature.searchUnits ?? 5000),
+                                             queries: max(20, signature.searchQueries ?? 300), console: context.console)
+
         // HTTP: the signed-in home page against a trivial route of the same binary and run.
         let port = signature.port ?? 18080
         let cookie = try await benchSession(app)
@@ -74,7 +83,7 @@ struct BenchCommand: AsyncCommand {
         context.console.output(text: "| 项目 | 结果 | 基线 | 基线结果 | 比值 |")
         context.console.output(text: "|---|---|---|---|---|")
         for line in lines {
-            context.console.output(text: String(format: "| %@ | %.0f %@ | %@ | %.0f %@ | %.2f |", line.name, line.value, line.unit, line.baselineName, line.baseline, line.unit, line.value / line.baseline))
+            context.console.output(text: String(format: "| %@ | %.1f %@ | %@ | %.1f %@ | %.2f |", line.name, line.value, line.unit, line.baselineName, line.baseline, line.unit, line.value / line.baseline))
         }
     }
 

@@ -317,7 +317,7 @@ enum DataQualityQueries {
                                    survivor: try await SupervisedEntity.find(survivorID, on: db)?.name ?? "", absorbedID: absorbedID.uuidString,
                                    absorbed: try await SupervisedEntity.find(absorbedID, on: db)?.name ?? "",
                                    at: Format.dateTime(millis: try row.decode(column: "at", as: Int64.self)), actor: try row.decode(column: "actor_name", as: String.self),
-                                   undone: try row.decode(column: "undone_at", as: Int64?.self).map { "\(Format.dateTime(millis: $0))由\(try row.decode(column: "undone_by", as: String?.self) ?? "")撤销" } ?? ""))
+                                   undone: try row.decode(column: "undone_at", as: Int64?.self).map { "\(Format.dateTime(millis: $0))，由\(try row.decode(column: "undone_by", as: String?.self) ?? "")撤销" } ?? ""))
         }
         return result
     }

@@ -130,6 +130,7 @@ enum EntitiesController {
 
     @Sendable static func editForm(req: Request) async throws -> View {
         let entity = try await entity(req)
+        guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并，请修改合并后的单位") }
         let input = EntityPages.input(of: entity, inspectors: try await EntityQueries.inspectorIDs(try entity.requireID(), on: req.db))
         return try await req.renderPage("entities/form", title: "修改被监督单位", content: try await EntityPages.form(isNew: false, entityID: entity.id, input: input, on: req.db))
     }

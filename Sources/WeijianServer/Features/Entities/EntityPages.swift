@@ -122,8 +122,11 @@ enum EntityPages {
         let purposes: [String]
         let today: String
         let mergedInto: String
+        let canOpenPortalAccount: Bool
         var revealed: StaffController.Revealed?
         var errors: [String] = []
+        /// What was typed into the licence form, shown again after an error.
+        var licenceForm: LicenseQueries.Input
     }
 
     static func file(_ entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto, tables: CodeTables, today: LocalDate, on db: any Database) async throws -> File {
@@ -173,6 +176,7 @@ enum EntityPages {
             canEdit: user.can(.entitiesEdit) && entity.status != .merged, canReveal: user.can(.personalDataReveal),
             canLicense: user.can(.licencesManage) && entity.status != .merged,
             licensing: category?.licensing.rawValue ?? "none", organs: LicenseQueries.organs, purposes: StaffController.purposes,
-            today: today.description, mergedInto: entity.mergedInto?.uuidString ?? "")
+            today: today.description, mergedInto: entity.mergedInto?.uuidString ?? "", canOpenPortalAccount: user.can(.portalAccounts),
+            licenceForm: LicenseQueries.Input(issuingOrgan: LicenseQueries.organs[0], issueDate: today.description))
     }
 }

@@ -72,7 +72,9 @@ enum EntityQueries {
     }
 
     /// Inserts many new units in a few statements (a bulk import): rows, history and search index.
-    static func insertMany(_ entities: [SupervisedEntity], origin: Origin, on db: any Database, now: Date) async throws {
+    /// `extraSearchText` adds text to a unit's search document (its licence numbers, when they are
+    /// inserted together with it).
+    static func insertMany(_ entities: [SupervisedEntity], origin: Origin, extraSearchText: [UUID: String] = [:], on db: any Database, now: Date) async throws {
         let columns = ["id", "unit_code", "name", "short_name", "credit_code", "department_id", "merged_into", "legal_rep_name", "legal_rep_id_cipher",
                        "legal_rep_id_index", "legal_rep_phone_cipher", "legal_rep_phone_index", "contact_name", "contact_phone_cipher", "contact_phone_index",
                        "registered_address", "operating_address", "division_code", "township", "latitude", "longitude", "economic_type", "industry",
@@ -99,8 +101,8 @@ enum EntityQueries {
             try await history.run()
         }
         try await SearchIndex.indexNew(type: "entity", documents: entities.map { e in
-            (e.id!.uuidString, [e.name, e.shortName ?? "", e.creditCode ?? "", e.unitCode, e.operatingAddress, e.registeredAddress ?? "", e.legalRepName ?? ""]
-                .joined(separator: " "))
+            (e.id!.uuidString, [e.name, e.shortName ?? "", e.creditCode ?? "", e.unitCode, e.operatingAddress, e.registeredAddress ?? "", e.legalRepName ?? "",
+                                extraSearchText[e.id!] ?? ""].joined(separator: " "))
         }, on: db)
     }
 

@@ -42,13 +42,33 @@ enum EntitySearch {
     struct Result: Content {
         let rows: [Row]
         let total: Int
+        /// The search matched more units than `total` says (a broad search); narrow it with filters.
+        let more: Bool
         let page: Int
         let pages: Int
     }
 
     static let pageSize = 50
 
-    static func base(_ filters: Filters, scope: DataScope, on db: any Database) -> SQLSelectBuilder {
+    /// How the search box narrows the list: not at all, to the few ids it matched, or (a broad
+    /// search) by probing the index row by row in pinyin order.
+    enum Search {
+        case none
+        case ids([String])
+        case probe(String)
+    }
+
+    /// Up to this many matches are collected and sorted; beyond it the count shows as "more than".
+    static let matchCap = 5000
+
+    static func search(_ filters: Filters, cap: Int = matchCap, on db: any Database) async throws -> Search {
+        guard let q = filters.q?.trimmed.nilIfEmpty else { return .none }
+        guard SearchIndex.probe(type: "entity", query: q, column: "e.id", on: db) != nil else { return .ids([]) }
+        let ids = try await SearchIndex.ids(type: "entity", query: q, limit: cap + 1, on: db)
+        return ids.count > cap ? .probe(q) : .ids(ids)
+    }
+
+    static func base(_ filters: Filters, scope: DataScope, search: Search, on db: any Database) -> SQLSelectBuilder {
         var query = db.sql.select().from(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")))
         query = scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
         func value(_ text: String?) -> String? { text?.trimmed.nilIfEmpty }
@@ -72,30 +92,40 @@ enum EntitySearch {
         if let inspector = value(filters.inspector).flatMap(UUID.init(uuidString:)) {
             query = query.where(SQLQueryString("e.id IN (SELECT entity_id FROM entity_inspectors WHERE user_id = \(bind: inspector))"))
         }
-        if let q = value(filters.q) {
-            if let match = SearchIndex.matching(type: "entity", query: q, column: "e.id", on: db) {
-                query = query.where(match)
-            } else {
-                query = query.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
-            }
+        switch search {
+        case .none:
+            break
+        case .ids(let ids):
+            let uuids = ids.compactMap(UUID.init(uuidString:))
+            query = uuids.isEmpty ? query.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
+                : query.where(SQLColumn("id", table: "e"), .in, SQLBind.group(uuids))
+        case .probe(let text):
+            if let probe = SearchIndex.probe(type: "entity", query: text, column: "e.id", on: db) { query = query.where(probe) }
         }
         return query
     }
 
-    static func list(_ filters: Filters, scope: DataScope, limit: Int = pageSize, on db: any Database) async throws -> Result {
-        let total = try await base(filters, scope: scope, on: db).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+    static func list(_ filters: Filters, scope: DataScope, limit: Int = pageSize, cap: Int = matchCap, on db: any Database) async throws -> Result {
+        let search = try await search(filters, cap: cap, on: db)
+        // A broad search is counted only up to the cap: counting every match would read them all.
+        var counting = base(filters, scope: scope, search: search, on: db).column(SQLLiteral.numeric("1"), as: "one")
+        if case .probe = search { counting = counting.limit(cap + 1) }
+        let counted = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SQLAlias(SQLGroupExpression(counting.query), as: SQLIdentifier("matches"))).first()?.decode(column: "n", as: Int.self) ?? 0
+        let more = counted > cap
+        let total = min(counted, cap)
         let pages = max(1, (total + limit - 1) / limit)
         let page = min(max(filters.page ?? 1, 1), pages)
-        let rows = try await select(base(filters, scope: scope, on: db))
+        let rows = try await select(base(filters, scope: scope, search: search, on: db))
             .orderBy(SQLColumn("pinyin_key", table: "e")).orderBy(SQLColumn("id", table: "e"))
             .limit(limit).offset((page - 1) * limit).all()
-        return Result(rows: try await decode(rows, on: db), total: total, page: page, pages: pages)
+        return Result(rows: try await decode(rows, on: db), total: total, more: more, page: page, pages: pages)
     }
 
     /// Every matching row, for an export (up to `cap`).
     static func all(_ filters: Filters, scope: DataScope, cap: Int, on db: any Database) async throws -> [Row] {
-        let rows = try await select(base(filters, scope: scope, on: db)).orderBy(SQLColumn("pinyin_key", table: "e")).limit(cap).all()
+        let search = try await search(filters, on: db)
+        let rows = try await select(base(filters, scope: scope, search: search, on: db)).orderBy(SQLColumn("pinyin_key", table: "e")).limit(cap).all()
         return try await decode(rows, on: db)
     }
 

@@ -43,7 +43,7 @@ struct ImportReport: Content, Sendable {
         CSVTable.write([["行号", "列", "规则", "问题"]] + issues.map { [String($0.row), $0.column, $0.rule, $0.message] })
     }
 
-    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ data: Data) -> String { Hex.encode(SHA256.hash(data: data)) }
 }
 
 /// Column headers of an import template: the header text (also the field name validation uses),

@@ -94,7 +94,10 @@ enum LicenseQueries {
         func set(_ label: String, _ old: String, _ new: String) { if old != new { changes.append(.init(field: label, from: old, to: new)) } }
         switch kind {
         case .change:
-            let scope = input.scope?.trimmed ?? licence.scope
+            if input.scope?.trimmed.nilIfEmpty == nil && input.number?.trimmed.nilIfEmpty == nil {
+                errors.add(ValidationError(field: "许可项目", code: "change.empty", message: "变更时请填写变更后的许可项目或新证号"))
+            }
+            let scope = input.scope?.trimmed.nilIfEmpty ?? licence.scope
             set("许可项目", licence.scope, scope)
             licence.scope = scope
             if let number = input.number?.trimmed.nilIfEmpty, number != licence.number {
@@ -139,6 +142,25 @@ enum LicenseQueries {
             try await EntityQueries.reindex(entity, on: tx)
             try await AuditLog.record("licence.\(kind.rawValue)", actor: actor, target: ("licence", try licence.requireID().uuidString),
                                       details: ["number": licence.number, "reason": reason], on: tx, now: now)
+        }
+    }
+
+    /// Inserts many new licences with their issue events (a bulk load); the caller indexes the units.
+    static func insertMany(_ licences: [HealthLicense], actor: Actor, on db: any Database, now: Date) async throws {
+        for chunk in stride(from: 0, to: licences.count, by: 300) {
+            let slice = licences[chunk..<min(chunk + 300, licences.count)]
+            var insert = db.sql.insert(into: HealthLicense.schema)
+                .columns("id", "number", "kind", "entity_id", "category_code", "scope", "issuing_organ", "issue_date", "valid_until", "next_review", "status", "created_at", "updated_at")
+            var events = db.sql.insert(into: "license_events").columns("license_id", "event", "event_date", "at", "actor_name", "reason", "changes")
+            for l in slice {
+                insert = insert.values(SQLBind(l.id), SQLBind(l.number), SQLBind(l.kind.rawValue), SQLBind(l.entityID), SQLBind(l.categoryCode), SQLBind(l.scope),
+                                       SQLBind(l.issuingOrgan), SQLBind(l.issueDate), SQLBind(l.validUntil), SQLBind(l.nextReview), SQLBind(l.status.rawValue),
+                                       SQLBind(l.createdAt), SQLBind(l.updatedAt))
+                events = events.values(SQLBind(l.id), SQLBind(LicenseEvent.issue.rawValue), SQLBind(l.issueDate), SQLBind(now.millis), SQLBind(actor.name),
+                                       SQLBind(""), SQLBind("[]"))
+            }
+            try await insert.run()
+            try await events.run()
         }
     }
 

@@ -51,22 +51,23 @@ enum LicensesController {
     }
 
     /// Form errors are shown on the unit's file, next to the licence forms.
-    static func fileWithErrors(_ req: Request, _ entity: SupervisedEntity, _ errors: [ValidationError]) async throws -> Response {
+    static func fileWithErrors(_ req: Request, _ entity: SupervisedEntity, _ errors: [ValidationError], typed: LicenseQueries.Input? = nil) async throws -> Response {
         var page = try await EntitiesController.file(req, entity)
         page.errors = errors.map(\.description)
+        if let typed { page.licenceForm = typed }
         return try await req.renderPage("entities/show", title: entity.name, content: page).encodeResponse(status: .unprocessableEntity, for: req)
     }
 
     @Sendable static func issue(req: Request) async throws -> Response {
         let entity = try await entity(req)
+        let input = try req.content.decode(LicenseQueries.Input.self)
         do {
-            let licence = try await LicenseQueries.issue(try req.content.decode(LicenseQueries.Input.self), entity: entity, actor: Actor(try req.currentUser),
-                                                         on: req.db, now: req.now)
+            let licence = try await LicenseQueries.issue(input, entity: entity, actor: Actor(try req.currentUser), on: req.db, now: req.now)
             return try await req.redirect(to: "/app/entities/\(try entity.requireID())#licences", flash: "已登记\(licence.kind == .filing ? "备案" : "许可证")\(licence.number)")
         } catch let error as ValidationErrors {
-            return try await fileWithErrors(req, entity, error.errors)
+            return try await fileWithErrors(req, entity, error.errors, typed: input)
         } catch let error as ValidationError {
-            return try await fileWithErrors(req, entity, [error])
+            return try await fileWithErrors(req, entity, [error], typed: input)
         }
     }
 

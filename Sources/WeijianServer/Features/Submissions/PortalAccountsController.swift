@@ -68,6 +68,7 @@ enum PortalAccountsController {
         let letters: [Letter]
         let organisation: String
         let skipped: Int
+        let loginAddress: String
     }
 
     /// Creates one account for a unit; the username is derived from the unit code.
@@ -84,7 +85,9 @@ enum PortalAccountsController {
 
     static func letters(_ req: Request, _ letters: [Letter], skipped: Int = 0) async throws -> View {
         try await req.audit("portal.credentials", details: ["count": "\(letters.count)"])
-        return try await req.view.render("portal/letters", LettersPage(letters: letters, organisation: req.settings.organisationName, skipped: skipped))
+        let host = req.headers.first(name: .host) ?? "\(req.settings.host):\(req.settings.port)"
+        let address = "\(req.settings.usesTLS || req.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http")://\(host)/app/login"
+        return try await req.view.render("portal/letters", LettersPage(letters: letters, organisation: req.settings.organisationName, skipped: skipped, loginAddress: address))
     }
 
     struct CreateInput: Content {
@@ -94,7 +97,13 @@ enum PortalAccountsController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let input = try req.content.decode(CreateInput.self)
-        let entity = try await EntityQueries.visible(input.entityID.flatMap(UUID.init(uuidString:)), scope: try req.currentUser.scope, on: req.db)
+        guard let entityID = input.entityID?.trimmed.nilIfEmpty.flatMap(UUID.init(uuidString:)),
+              try await SupervisedEntity.find(entityID, on: req.db) != nil else {
+            var page = ListPage(rows: try await rows(req, entityID: nil), categories: try await EntityPages.categoryChoices(selected: nil, on: req.db), entityID: input.entityID ?? "")
+            page.errors = ["单位ID：找不到该单位。请在单位档案页点“门户账号”进入，单位ID会自动填好"]
+            return try await req.renderPage("portal/accounts", title: "单位门户账号", content: page).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let entity = try await EntityQueries.visible(entityID, scope: try req.currentUser.scope, on: req.db)
         do {
             let letter = try await createAccount(for: entity, displayName: input.displayName?.trimmed.nilIfEmpty ?? "\(entity.name)联系人", req: req, on: req.db)
             return try await letters(req, [letter]).encodeResponse(for: req)

@@ -72,8 +72,12 @@ enum PortalController {
 
     static func formPage(_ req: Request, kind: Submission.Kind, payload: SubmissionQueries.Payload, action: String, entity: SupervisedEntity) async throws -> FormPage {
         let limits = try await WaterLimits.load(on: req.db)
-        let current = EntityPages.input(of: entity, inspectors: [])
+        var current = EntityPages.input(of: entity, inspectors: [])
         let ext = payload.entity?.ext ?? current.ext ?? [:]
+        for keyPath in [\EntityInput.name, \.legalRepName, \.contactName, \.operatingAddress, \.businessScope, \.employees, \.certifiedEmployees,
+                        \.trainedEmployees] where (current[keyPath: keyPath] ?? "").isEmpty {
+            current[keyPath: keyPath] = "未填"
+        }
         return FormPage(kind: kind.rawValue, kindName: kind.chinese, action: action, payload: payload, current: current,
                         extFields: CategoryExtensions.fields(forCategory: entity.categoryCode).map { field in
                             .init(key: field.key, label: field.label, value: ext[field.key] ?? "",

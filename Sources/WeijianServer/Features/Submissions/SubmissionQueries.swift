@@ -45,8 +45,11 @@ enum SubmissionQueries {
         switch kind {
         case .entityChange:
             let proposed = try merged(payload.entity ?? EntityInput(), onto: entity, crypto: crypto)
-            errors.run { _ = try EntityValidation.check(proposed, context: context) }
-            if try diffCount(proposed, entity: entity, crypto: crypto, context: context) == 0 {
+            var valid = true
+            errors.run {
+                do { _ = try EntityValidation.check(proposed, context: context) } catch { valid = false; throw error }
+            }
+            if valid, try diffCount(proposed, entity: entity, crypto: crypto, context: context) == 0 {
                 errors.add(ValidationError(field: "变更内容", code: "change.empty", message: "与登记信息相同，没有需要变更的内容"))
             }
         case .licenceApplication, .licenceRenewal:

@@ -16,7 +16,7 @@ public enum Sessions {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Array(token.utf8)))
     }
 
     /// Starts a session: anonymous (for the sign-in form's CSRF token) or for a user.

@@ -24,6 +24,15 @@ public enum Numbering {
         }
     }
 
+    /// Moves a counter up to `value` (numbers issued by a bulk load); never moves it down.
+    public static func raise(scheme: String, organ: String, year: Int, to value: Int, on db: any Database) async throws {
+        try await db.sql.raw("""
+            INSERT INTO number_counters (scheme, organ, year, last_value) VALUES (\(bind: scheme), \(bind: organ), \(bind: year), \(bind: value))
+            ON CONFLICT (scheme, organ, year) DO UPDATE SET last_value =
+                CASE WHEN number_counters.last_value < excluded.last_value THEN excluded.last_value ELSE number_counters.last_value END
+            """).run()
+    }
+
     /// Records that an issued number was cancelled (作废), with who and why.
     public static func void(scheme: String, organ: String, year: Int, value: Int, reason: String, actor: Actor,
                             on db: any Database, now: Date) async throws {

@@ -62,6 +62,41 @@ public enum SearchIndex {
         try await db.sql.raw("DELETE FROM search_docs WHERE doc_type = \(bind: type) AND doc_id = \(bind: id)").run()
     }
 
+    /// Up to `limit` ids of documents matching the query, in index order (no sort): enough to tell
+    /// a narrow search (sort every match) from a broad one (walk the caller's sort order instead).
+    public static func ids(type: String, query: String, limit: Int, on db: any Database) async throws -> [String] {
+        let tokens = SearchTokenizer.queryTokens(query)
+        guard !tokens.isEmpty else { return [] }
+        let rows: [any SQLRow]
+        switch db.engine {
+        case .sqlite:
+            rows = try await db.sql.raw("""
+                SELECT d.doc_id FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid
+                WHERE search_fts MATCH \(bind: tokens.map { "\"\($0)\"" }.joined(separator: " AND ")) AND d.doc_type = \(bind: type) LIMIT \(unsafeRaw: String(limit))
+                """).all()
+        case .postgres:
+            rows = try await db.sql.raw("""
+                SELECT doc_id FROM search_docs WHERE doc_type = \(bind: type) AND tokens @@ to_tsquery('simple', \(bind: tokens.joined(separator: " & "))) LIMIT \(unsafeRaw: String(limit))
+                """).all()
+        }
+        return try rows.map { try $0.decode(column: "doc_id", as: String.self) }
+    }
+
+    /// A per-row condition "this row's document matches": on SQLite a correlated probe of the
+    /// full-text index by rowid, so a broad search walks the caller's index in its sort order and
+    /// stops at the page's end instead of collecting every match first.
+    public static func probe(type: String, query: String, column: String, on db: any Database) -> (any SQLExpression)? {
+        let tokens = SearchTokenizer.queryTokens(query)
+        guard !tokens.isEmpty else { return nil }
+        switch db.engine {
+        case .sqlite:
+            let match = tokens.map { "\"\($0)\"" }.joined(separator: " AND ")
+            return SQLQueryString("EXISTS (SELECT 1 FROM search_docs d JOIN search_fts f ON f.rowid = d.rowid WHERE d.doc_type = \(bind: type) AND d.doc_id = \(SQLColumn.path(column)) AND search_fts MATCH \(bind: match))")
+        case .postgres:
+            return matching(type: type, query: query, column: column, on: db)
+        }
+    }
+
     /// A condition `column IN (ids matching the query)`, to add to the caller's own scoped query.
     /// Returns nil when the query has no searchable token. With `uuidIDs`, document ids are UUIDs
     /// (stored as text on SQLite, compared as `uuid` on PostgreSQL).
