@@ -10,6 +10,11 @@ import WeijianCore
 /// A fresh application per test: a temporary SQLite file, or a fresh PostgreSQL schema when
 /// `WEIJIAN_TEST_POSTGRES_URL` is set; migrations applied; scheduler off; fast password hashing.
 func withTestApp(_ body: (Application) async throws -> Void) async throws {
+    // Swift Testing starts every test at once; on PostgreSQL each app holds a pool of connections,
+    // so only a few apps run together (the server allows 100 connections).
+    let postgresURL = ProcessInfo.processInfo.environment["WEIJIAN_TEST_POSTGRES_URL"]
+    if postgresURL != nil { await TestAppSlots.shared.acquire() }
+    defer { if postgresURL != nil { Task { await TestAppSlots.shared.release() } } }
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("weijian-test-\(UUID().uuidString)").path
     var settings = Settings(dataDirectory: root, passwordHashCost: 4, runScheduler: false)
     let postgres = ProcessInfo.processInfo.environment["WEIJIAN_TEST_POSTGRES_URL"]
@@ -129,5 +134,26 @@ extension HTTPHeaders {
         headers.contentType = .urlEncodedForm
         if let cookie { headers.add(name: .cookie, value: "\(WeijianServer.Sessions.cookieName)=\(cookie)") }
         return headers
+    }
+}
+
+/// A counting semaphore for test applications on PostgreSQL.
+actor TestAppSlots {
+    static let shared = TestAppSlots(slots: 6)
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }

@@ -107,13 +107,16 @@ enum EntitySearch {
 
     static func list(_ filters: Filters, scope: DataScope, limit: Int = pageSize, cap: Int = matchCap, on db: any Database) async throws -> Result {
         let search = try await search(filters, cap: cap, on: db)
-        // A broad search is counted only up to the cap: counting every match would read them all.
-        var counting = base(filters, scope: scope, search: search, on: db).column(SQLLiteral.numeric("1"), as: "one")
-        if case .probe = search { counting = counting.limit(cap + 1) }
-        let counted = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLGroupExpression(counting.query), as: SQLIdentifier("matches"))).first()?.decode(column: "n", as: Int.self) ?? 0
-        let more = counted > cap
-        let total = min(counted, cap)
+        // A broad search is not counted: counting would read every match. The page walks the
+        // pinyin index and stops when it is full.
+        var more = false
+        var total = cap
+        if case .probe = search {
+            more = true
+        } else {
+            total = try await base(filters, scope: scope, search: search, on: db).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+        }
         let pages = max(1, (total + limit - 1) / limit)
         let page = min(max(filters.page ?? 1, 1), pages)
         let rows = try await select(base(filters, scope: scope, search: search, on: db))
