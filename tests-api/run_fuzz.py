@@ -27,7 +27,9 @@ def main() -> int:
     try:
         server.start()
         server.command("admin", "create", "--username", "fuzzlead", "--name", "模糊测试领导", "--role", "leader")
-        roles = {"sysadmin": "sysadmin", "secadmin": "securityAdmin", "auditor": "auditor", "fuzzlead": "leader"}
+        # The information officer reaches the registry, licences, submissions and data cleaning.
+        server.command("admin", "create", "--username", "fuzzinfo", "--name", "模糊测试信息员", "--role", "infoOfficer")
+        roles = {"sysadmin": "sysadmin", "secadmin": "securityAdmin", "auditor": "auditor", "fuzzlead": "leader", "fuzzinfo": "infoOfficer"}
         passed = failed = 0
         for username, role in roles.items():
             token = server.token(username, "fuzz")
