@@ -62,24 +62,26 @@ public enum SearchIndex {
         try await db.sql.raw("DELETE FROM search_docs WHERE doc_type = \(bind: type) AND doc_id = \(bind: id)").run()
     }
 
-    /// Up to `limit` ids of documents matching the query, in index order (no sort): enough to tell
-    /// a narrow search (sort every match) from a broad one (walk the caller's sort order instead).
-    public static func ids(type: String, query: String, limit: Int, on db: any Database) async throws -> [String] {
+    /// How many documents match, counting no further than `limit`. (On SQLite the full-text index
+    /// drives the join — `CROSS JOIN` fixes the order — otherwise the planner may walk every
+    /// document and probe the index for each.)
+    public static func count(type: String, query: String, limit: Int, on db: any Database) async throws -> Int {
         let tokens = SearchTokenizer.queryTokens(query)
-        guard !tokens.isEmpty else { return [] }
-        let rows: [any SQLRow]
+        guard !tokens.isEmpty else { return 0 }
+        let row: (any SQLRow)?
         switch db.engine {
         case .sqlite:
-            rows = try await db.sql.raw("""
-                SELECT d.doc_id FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid
-                WHERE search_fts MATCH \(bind: tokens.map { "\"\($0)\"" }.joined(separator: " AND ")) AND d.doc_type = \(bind: type) LIMIT \(unsafeRaw: String(limit))
-                """).all()
+            row = try await db.sql.raw("""
+                SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_fts f CROSS JOIN search_docs d ON d.rowid = f.rowid
+                WHERE search_fts MATCH \(bind: tokens.map { "\"\($0)\"" }.joined(separator: " AND ")) AND d.doc_type = \(bind: type) LIMIT \(unsafeRaw: String(limit))) AS m
+                """).first()
         case .postgres:
-            rows = try await db.sql.raw("""
-                SELECT doc_id FROM search_docs WHERE doc_type = \(bind: type) AND tokens @@ to_tsquery('simple', \(bind: tokens.joined(separator: " & "))) LIMIT \(unsafeRaw: String(limit))
-                """).all()
+            row = try await db.sql.raw("""
+                SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_docs WHERE doc_type = \(bind: type)
+                AND tokens @@ to_tsquery('simple', \(bind: tokens.joined(separator: " & "))) LIMIT \(unsafeRaw: String(limit))) AS m
+                """).first()
         }
-        return try rows.map { try $0.decode(column: "doc_id", as: String.self) }
+        return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// A per-row condition "this row's document matches": on SQLite a correlated probe of the
@@ -91,7 +93,7 @@ public enum SearchIndex {
         switch db.engine {
         case .sqlite:
             let match = tokens.map { "\"\($0)\"" }.joined(separator: " AND ")
-            return SQLQueryString("EXISTS (SELECT 1 FROM search_docs d JOIN search_fts f ON f.rowid = d.rowid WHERE d.doc_type = \(bind: type) AND d.doc_id = \(SQLColumn.path(column)) AND search_fts MATCH \(bind: match))")
+            return SQLQueryString("EXISTS (SELECT 1 FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid WHERE d.doc_type = \(bind: type) AND d.doc_id = \(SQLColumn.path(column)) AND search_fts MATCH \(bind: match))")
         case .postgres:
             return matching(type: type, query: query, column: column, on: db)
         }
@@ -106,7 +108,7 @@ public enum SearchIndex {
         switch db.engine {
         case .sqlite:
             let match = tokens.map { "\"\($0)\"" }.joined(separator: " AND ")
-            return SQLQueryString("\(SQLColumn.path(column)) IN (SELECT d.doc_id FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH \(bind: match) AND d.doc_type = \(bind: type))")
+            return SQLQueryString("\(SQLColumn.path(column)) IN (SELECT d.doc_id FROM search_fts f CROSS JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH \(bind: match) AND d.doc_type = \(bind: type))")
         case .postgres:
             let match = tokens.joined(separator: " & ")
             return SQLQueryString("\(SQLColumn.path(column)) IN (SELECT doc_id\(unsafeRaw: uuidIDs ? "::uuid" : "") FROM search_docs WHERE doc_type = \(bind: type) AND tokens @@ to_tsquery('simple', \(bind: match)))")
