@@ -60,16 +60,25 @@ enum EntitySearch {
         case probe(String)
     }
 
-    /// Up to this many matches are collected and sorted, and lists are counted up to it; beyond it
-    /// the count shows as "more than". At 1,000,000 units this is 2 %: collecting more costs more
-    /// than walking the pinyin index.
+    /// Lists are counted up to this many; beyond it the count shows as "more than".
     static let matchCap = 20_000
 
-    static func search(_ filters: Filters, cap: Int = matchCap, on db: any Database) async throws -> Search {
+    /// Up to how many matches a search collects and sorts. Collecting costs about the same per
+    /// match as one probe, and a page of 50 needs 50 ÷ density probes, so the two cost the same at
+    /// about 5 × √(units): 1,600 matches among 100,000 units, 5,000 among 1,000,000.
+    static func collectLimit(on db: any Database) async throws -> Int {
+        guard db.engine == .sqlite else { return matchCap }
+        let units = try await db.sql.raw("SELECT MAX(rowid) AS n FROM entities").first()?.decode(column: "n", as: Int?.self) ?? 0
+        return max(500, min(matchCap, Int(5 * Double(units ?? 0).squareRoot())))
+    }
+
+    static func search(_ filters: Filters, cap: Int? = nil, on db: any Database) async throws -> Search {
         guard let q = filters.q?.trimmed.nilIfEmpty else { return .none }
         guard SearchIndex.probe(type: "entity", query: q, column: "e.id", on: db) != nil else { return .nothing }
-        let count = try await SearchIndex.count(type: "entity", query: q, limit: cap + 1, on: db)
-        return count > cap ? .probe(q) : .matches(q)
+        var limit = cap ?? 0
+        if cap == nil { limit = try await collectLimit(on: db) }
+        let count = try await SearchIndex.count(type: "entity", query: q, limit: limit + 1, on: db)
+        return count > limit ? .probe(q) : .matches(q)
     }
 
     static func base(_ filters: Filters, scope: DataScope, search: Search, on db: any Database) -> SQLSelectBuilder {
@@ -110,7 +119,7 @@ enum EntitySearch {
     }
 
     static func list(_ filters: Filters, scope: DataScope, limit: Int = pageSize, cap: Int = matchCap, on db: any Database) async throws -> Result {
-        let search = try await search(filters, cap: cap, on: db)
+        let search = try await search(filters, cap: cap == matchCap ? nil : cap, on: db)
         // A broad search is not counted: counting would read every match, and the page walks the
         // pinyin index and stops when it is full. Other lists are counted up to the cap.
         var more = false

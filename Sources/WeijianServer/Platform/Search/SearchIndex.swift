@@ -93,7 +93,9 @@ public enum SearchIndex {
         switch db.engine {
         case .sqlite:
             let match = tokens.map { "\"\($0)\"" }.joined(separator: " AND ")
-            return SQLQueryString("EXISTS (SELECT 1 FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid WHERE d.doc_type = \(bind: type) AND d.doc_id = \(SQLColumn.path(column)) AND search_fts MATCH \(bind: match))")
+            // The UUID column has NUMERIC affinity; comparing it with the TEXT doc_id as it is would
+            // keep SQLite from using the doc_id index (every probe read every document: 8 s).
+            return SQLQueryString("EXISTS (SELECT 1 FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid WHERE d.doc_type = \(bind: type) AND d.doc_id = CAST(\(SQLColumn.path(column)) AS TEXT) AND search_fts MATCH \(bind: match))")
         case .postgres:
             return matching(type: type, query: query, column: column, on: db)
         }
