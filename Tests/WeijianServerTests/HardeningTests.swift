@@ -152,3 +152,20 @@ struct GrantsAPITests {
         }
     }
 }
+
+@Suite("Characters the database refuses")
+struct NulCharacterTests {
+    @Test func aNulCharacterInASearchIsBadInputNotAFailure() async throws {
+        try await withTestApp { app in
+            // given
+            let admin = try await app.makeUser("sys1", roles: [.sysadmin])
+            let browser = try await app.signIn(admin)
+            // when
+            try await app.testing().test(.GET, "/app/admin/users?q=%C3%B9l%00x", headers: browser.headers) { res async in
+                // then: PostgreSQL refuses NUL in text (400 with a Chinese message); SQLite stores it (200)
+                #expect(res.status == (testingPostgres ? .badRequest : .ok))
+                #expect(res.status != .internalServerError)
+            }
+        }
+    }
+}

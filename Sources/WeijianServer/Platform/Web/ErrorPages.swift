@@ -1,4 +1,5 @@
 import Fluent
+import PostgresNIO
 import Vapor
 import WeijianCore
 
@@ -13,6 +14,9 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             return await render(error, for: request)
         }
     }
+
+    /// 22021 character_not_in_repertoire (a NUL byte), 22P05 untranslatable_character.
+    static let badCharacterStates: Set<String> = ["22021", "22P05"]
 
     func render(_ error: any Error, for request: Request) async -> Response {
         let isAPI = request.url.path.hasPrefix("/api/")
@@ -36,6 +40,11 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             code = "validation"
             message = error.description
             fields = [.init(field: error.field, code: error.code, message: error.message)]
+        case let error as PSQLError where Self.badCharacterStates.contains(error.serverInfo?[.sqlState] ?? ""):
+            // PostgreSQL refuses a NUL character in text (SQLite stores it): bad input, not a failure.
+            status = .badRequest
+            code = "request.characters"
+            message = "输入中含有不允许的字符（空字符），请删除后重试"
         case let error as any DatabaseError where error.isConstraintFailure:
             // Two submissions of the same form raced: the second one meets the first one's record.
             status = .conflict
