@@ -7,6 +7,7 @@ import WeijianCore
 struct DemoUnits {
     var random: SeededRandom
     private var usedNames: Set<String> = []
+    private var usedCodes: Set<String> = []
     private var serial = 0
 
     init(seed: UInt64) { random = SeededRandom(seed: seed) }
@@ -44,8 +45,15 @@ struct DemoUnits {
     mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     mutating func number(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
 
-    /// A valid credit code: GB 11714 inner check and GB 32100 check character.
+    /// A valid credit code not given out before: GB 11714 inner check and GB 32100 check character.
     mutating func creditCode(individual: Bool, division: String) -> String {
+        var code = ""
+        repeat { code = anyCreditCode(individual: individual, division: division) } while usedCodes.contains(code)
+        usedCodes.insert(code)
+        return code
+    }
+
+    mutating func anyCreditCode(individual: Bool, division: String) -> String {
         let org = (0..<8).map { _ in String(number(0...9)) }.joined()
         let orgSum = zip(org, [3, 7, 9, 10, 5, 8, 4, 2]).reduce(0) { $0 + $1.0.wholeNumberValue! * $1.1 }
         let orgCheck = 11 - orgSum % 11
