@@ -171,20 +171,30 @@ enum EntityValidation {
         if let employees, let trained, trained > employees {
             errors.add(ValidationError(field: "培训合格人数", code: "count.exceeds", message: "不能多于从业人员数（\(employees)）"))
         }
+        let latitude = coordinate(input.latitude, "纬度", range: -90...90)
+        let longitude = coordinate(input.longitude, "经度", range: -180...180)
+        for (value, field, max) in [(input.shortName, "简称", 50), (input.legalRepName, "法定代表人（负责人）", 50), (input.contactName, "联系人", 50),
+                                    (input.registeredAddress, "注册地址", 300), (input.township, "乡镇（街道）", 100), (input.businessScope, "经营范围", 1000),
+                                    (input.area, "片区", 50)] {
+            _ = text(value, field, max: max)
+        }
         var extensionValues: [String: String] = [:]
         if let category { errors.run { extensionValues = try CategoryExtensions.validate(input.ext ?? [:], category: category.id ?? "") } }
-        let result = ValidatedEntity(
-            name: name ?? "", shortName: text(input.shortName, "简称", max: 50), creditCode: creditCode,
+        try errors.check()
+        // Every required value is present once the collector has no errors.
+        guard let division, let category, let name, let operatingAddress else {
+            throw ValidationError(field: "输入", code: "required", message: "缺少必填项")
+        }
+        return ValidatedEntity(
+            name: name, shortName: text(input.shortName, "简称", max: 50), creditCode: creditCode,
             legalRepName: text(input.legalRepName, "法定代表人（负责人）", max: 50), legalRepID: legalRepID, legalRepPhone: legalRepPhone,
             contactName: text(input.contactName, "联系人", max: 50), contactPhone: contactPhone,
-            registeredAddress: text(input.registeredAddress, "注册地址", max: 300), operatingAddress: operatingAddress ?? "",
-            division: division ?? (try! DivisionCode("110000")), township: text(input.township, "乡镇（街道）", max: 100),
-            latitude: coordinate(input.latitude, "纬度", range: -90...90), longitude: coordinate(input.longitude, "经度", range: -180...180),
-            economicType: economicType, industry: industry, category: category ?? SupervisionCategory(),
+            registeredAddress: text(input.registeredAddress, "注册地址", max: 300), operatingAddress: operatingAddress,
+            division: division, township: text(input.township, "乡镇（街道）", max: 100),
+            latitude: latitude, longitude: longitude,
+            economicType: economicType, industry: industry, category: category,
             businessScope: text(input.businessScope, "经营范围", max: 1000), employees: employees, certifiedEmployees: certified,
             trainedEmployees: trained, status: status, departmentID: departmentID, area: text(input.area, "片区", max: 50),
             extensionValues: extensionValues, inspectorIDs: inspectorIDs, warnings: warnings)
-        try errors.check()
-        return result
     }
 }
