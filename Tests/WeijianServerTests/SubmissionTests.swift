@@ -111,6 +111,42 @@ struct SubmissionTests {
         }
     }
 
+    @Test func theOfficerChangesAWaterLimitAndLaterResultsAreJudgedByIt() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let officer = try await app.signIn(try await app.makeUser("info1", roles: [.infoOfficer]))
+            let entity = try await app.makeEntity(.fixture(name: "城北水厂", creditCode: nil, category: "YS01"))
+            let user = try await CurrentUser.load(try await Self.portalUser(app, for: entity), sessionID: nil, csrfToken: nil, on: app.db)
+            // when: a bound that is not a number is refused and nothing changes
+            try await app.testing().test(.POST, "/app/water-limits/turbidity", headers: .formHeaders(cookie: officer.cookie),
+                                         body: form(["_csrf": officer.csrf, "kind": "maximum", "low": "", "high": "二"])) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("上限"))
+                #expect(res.body.string.contains("应为数字"))
+            }
+            // a range without its lower bound is refused too
+            try await app.testing().test(.POST, "/app/water-limits/pH", headers: .formHeaders(cookie: officer.cookie),
+                                         body: form(["_csrf": officer.csrf, "kind": "range", "low": "", "high": "8.5"])) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("范围需下限不大于上限"))
+            }
+            #expect(try await WaterLimits.load(on: app.db).first { $0.code == "turbidity" }?.high == 1)
+            try await app.testing().test(.POST, "/app/water-limits/turbidity", headers: .formHeaders(cookie: officer.cookie),
+                                         body: form(["_csrf": officer.csrf, "kind": "maximum", "low": "", "high": "3"])) { res async in
+                #expect(res.status == .seeOther)
+            }
+            try await app.testing().test(.GET, "/app/water-limits", headers: officer.headers) { res async in
+                #expect(res.body.string.contains("≤ 3 NTU"))
+            }
+            let submission = try await SubmissionQueries.submit(.waterMonitoring, payload: .init(sampleDate: "2026-11-20", samplePoint: "出厂水", values: ["turbidity": "1.6"]),
+                                                                entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            // then
+            #expect(try JSONDecoder().decode([String].self, from: Data(submission.flags.utf8)).isEmpty, "1.6 NTU is within the new limit of 3")
+            #expect(try await app.auditActions().filter { $0 == "water.limit" }.count == 1)
+        }
+    }
+
     @Test func aLicenceApplicationMustBeAcceptedWithinFiveWorkingDays() async throws {
         try await withTestApp { app in
             // given: submitted on Friday 2026-09-25, before the National Day holiday

@@ -49,7 +49,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .entitiesRead: "查看被监督单位"
         case .entitiesEdit: "登记和修改被监督单位"
         case .entitiesAssign: "分配与移交监管单位"
-        case .categoriesManage: "维护专业类别"
+        case .categoriesManage: "维护专业类别与标准限值"
         case .licencesManage: "办理卫生许可与备案"
         case .dataQuality: "数据清洗"
         case .dataImport: "批量导入"

@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     StaffController.register(web: web, api: api)
     EntitiesController.register(web: web, api: api)
     CategoriesController.register(web: web, api: api)
+    WaterLimitsController.register(web: web)
     LicensesController.register(web: web, api: api)
     SubmissionsController.register(web: web, api: api)
     PortalController.register(web: web)

@@ -90,6 +90,7 @@ enum Navigation {
                 ("数据清洗", "/app/quality", .dataQuality),
                 ("批量导入", "/app/import", .dataImport),
                 ("专业类别", "/app/categories", .categoriesManage),
+                ("饮用水指标限值", "/app/water-limits", .categoriesManage),
                 ("单位门户账号", "/app/portal-accounts", .portalAccounts),
                 ("移交监管单位", "/app/entities/handover", .entitiesAssign),
             ]),
