@@ -137,7 +137,7 @@ struct SubmissionTests {
                 #expect(res.status == .seeOther)
             }
             try await app.testing().test(.GET, "/app/water-limits", headers: officer.headers) { res async in
-                #expect(res.body.string.contains("≤ 3 NTU"))
+                #expect(res.body.string.contains("≤3 NTU"))
             }
             let submission = try await SubmissionQueries.submit(.waterMonitoring, payload: .init(sampleDate: "2026-11-20", samplePoint: "出厂水", values: ["turbidity": "1.6"]),
                                                                 entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())

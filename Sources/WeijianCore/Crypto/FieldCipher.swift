@@ -96,6 +96,29 @@ public struct FieldCrypto: Sendable {
         }
     }
 
+    /// Seals a file's bytes: the header `wjb1:{algorithm}:{key id}` and a newline, then
+    /// nonce|ciphertext|tag. The context binds the ciphertext to its name so stored files cannot
+    /// be swapped for one another unnoticed.
+    public func seal(bytes: [UInt8], context: String) throws -> [UInt8] {
+        guard let key = keys[activeKeyID] else { throw FieldCryptoError.unknownKey(activeKeyID) }
+        guard let cipher = ciphers[key.algorithm] else { throw FieldCryptoError.unknownAlgorithm(key.algorithm) }
+        return Array("wjb1:\(key.algorithm):\(key.id)\n".utf8) + (try cipher.seal(bytes, key: key.material, context: Array(context.utf8)))
+    }
+
+    /// Opens what `seal(bytes:context:)` produced, with whichever key of the ring sealed it.
+    public func open(sealed: [UInt8], context: String) throws -> [UInt8] {
+        guard let newline = sealed.prefix(200).firstIndex(of: 0x0A) else { throw FieldCryptoError.malformed }
+        let header = String(decoding: sealed[..<newline], as: UTF8.self).split(separator: ":").map(String.init)
+        guard header.count == 3, header[0] == "wjb1" else { throw FieldCryptoError.malformed }
+        guard let key = keys[header[2]] else { throw FieldCryptoError.unknownKey(header[2]) }
+        guard let cipher = ciphers[header[1]] else { throw FieldCryptoError.unknownAlgorithm(header[1]) }
+        do {
+            return try cipher.open(Array(sealed[(newline + 1)...]), key: key.material, context: Array(context.utf8))
+        } catch {
+            throw FieldCryptoError.authenticationFailed
+        }
+    }
+
     /// The key id an envelope was sealed with, to find what a rotation must re-encrypt.
     public static func keyID(of envelope: String) -> String? {
         let parts = envelope.split(separator: ":", maxSplits: 3)

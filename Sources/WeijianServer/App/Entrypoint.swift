@@ -36,6 +36,7 @@ public enum Weijian {
                 app.asyncCommands.use(ImportCommand(), as: "import")
                 app.asyncCommands.use(QualityCommand(), as: "quality")
                 app.asyncCommands.use(DemoCommand(), as: "demo")
+                app.asyncCommands.use(AttachmentsCommand(), as: "attachments")
                 if command == "serve" {
                     try await Migrations.run(on: app)
                     try await Bootstrap.createAdministratorsIfNeeded(app, console: app.console)

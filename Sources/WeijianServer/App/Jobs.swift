@@ -26,6 +26,9 @@ enum Jobs {
         Scheduler.Job(name: "quality.weekly", interval: 7 * 86_400) { app in
             _ = try await DataQualityQueries.run(trigger: "每周定时", tables: app.codeTables, on: app.db, now: app.clock.now())
         },
+        Scheduler.Job(name: "attachments.fixity", interval: 7 * 86_400) { app in
+            try await checkAttachments(app)
+        },
     ]
 
     /// Removes sessions idle past the timeout (the middleware refuses them anyway).
@@ -59,6 +62,24 @@ enum Jobs {
             try await Inbox.notify(userID: admin, kind: .reminder, title: "请录入\(today.year + 1)年节假日安排",
                                    body: "未录入前，跨入\(today.year + 1)年的期限只按周末计算并标为暂定。",
                                    link: "/app/admin/calendar?year=\(today.year + 1)", dedupeKey: "holidays-\(today.year + 1)", on: app.db, now: now)
+        }
+    }
+
+    /// The weekly fixity check of the attachment store: a missing or altered file is reported to
+    /// the system administrators, who restore it from the backup.
+    static func checkAttachments(_ app: Application) async throws {
+        let now = app.clock.now()
+        let report = try await Attachments.verifyAll(directory: app.weijianSettings.attachmentsDirectory, crypto: app.keyStore.fieldCrypto, on: app.db)
+        guard !report.problems.isEmpty else {
+            await SystemLog.write(.info, category: "attachments", "附件库校验：\(report.checked)个文件完好", on: app.db, now: now)
+            return
+        }
+        await SystemLog.write(.error, category: "attachments", "附件库校验：\(report.checked)个文件中\(report.problems.count)个缺失或损坏", on: app.db, now: now)
+        let today = LocalDate(instant: now)
+        for admin in try await UserQueries.holders(of: .sysadmin, on: app.db) {
+            try await Inbox.notify(userID: admin, kind: .task, title: "附件库有\(report.problems.count)个文件缺失或损坏，请从备份恢复",
+                                   body: report.problems.prefix(20).joined(separator: "\n"), link: "/app/admin/system-log",
+                                   dedupeKey: "attachments-fixity-\(today.description)", on: app.db, now: now)
         }
     }
 }

@@ -27,6 +27,7 @@ enum Migrations {
             CreateWaterLimits(),
             CreateDataQuality(),
             CreateImportBatch(),
+            CreateAttachments(),
         ] as [any Migration])
     }
 

@@ -6,6 +6,8 @@ import WeijianCore
 public struct Settings: Sendable {
     public var dataDirectory: String
     public var keysDirectory: String
+    /// Where attachments are kept (a shared folder when several nodes run).
+    public var attachmentsDirectory: String
     public var databaseURL: String?
     public var host: String
     public var port: Int
@@ -26,6 +28,7 @@ public struct Settings: Sendable {
                 passwordHashCost: Int = 12, runScheduler: Bool = true) {
         self.dataDirectory = dataDirectory
         self.keysDirectory = keysDirectory ?? (dataDirectory as NSString).appendingPathComponent("keys")
+        self.attachmentsDirectory = (dataDirectory as NSString).appendingPathComponent("attachments")
         self.databaseURL = databaseURL
         self.host = host
         self.port = port
@@ -51,6 +54,7 @@ public struct Settings: Sendable {
         }
         var settings = Settings(dataDirectory: value("WEIJIAN_DATA_DIR") ?? "./data")
         if let keys = value("WEIJIAN_KEYS_DIR") { settings.keysDirectory = keys }
+        if let attachments = value("WEIJIAN_ATTACHMENTS_DIR") { settings.attachmentsDirectory = attachments }
         if let url = value("DATABASE_URL") {
             guard let parsed = URL(string: url), ["postgres", "postgresql"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw Invalid(variable: "DATABASE_URL", message: "应为 postgres://用户:密码@主机:端口/数据库 形式")

@@ -83,3 +83,24 @@ struct QualityCommand: AsyncCommand {
         }
     }
 }
+
+/// `weijian attachments verify`: reads every stored attachment and checks it against its SHA-256
+/// name (the weekly fixity job does the same); non-zero exit when a file is missing or altered.
+struct AttachmentsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "verify")
+        var action: String
+    }
+
+    var help: String { "附件库校验：\n  weijian attachments verify   逐个读取附件并核对SHA-256，缺失或损坏时以非零状态退出" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard signature.action == "verify" else { throw CommandError(message: "未知操作“\(signature.action)”。\n\n\(help)") }
+        try await Migrations.run(on: app)
+        let report = try await Attachments.verifyAll(directory: app.weijianSettings.attachmentsDirectory, crypto: app.keyStore.fieldCrypto, on: app.db)
+        for problem in report.problems { context.console.output(text: problem) }
+        guard report.problems.isEmpty else { throw CommandError(message: "附件库校验：\(report.checked)个文件中\(report.problems.count)个缺失或损坏") }
+        context.console.output(text: "附件库校验：\(report.checked)个文件完好")
+    }
+}

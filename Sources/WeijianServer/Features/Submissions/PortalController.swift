@@ -12,6 +12,7 @@ enum PortalController {
         web.endpoint(.POST, "portal", "submissions", access: .permission(.portalSubmit), use: submit)
         web.endpoint(.GET, "portal", "submissions", ":submissionID", access: .permission(.portalSubmit), use: show)
         web.endpoint(.POST, "portal", "submissions", ":submissionID", "resubmit", access: .permission(.portalSubmit), use: resubmit)
+        web.endpoint(.GET, "portal", "submissions", ":submissionID", "attachments", ":attachmentID", access: .permission(.portalSubmit), use: attachment)
     }
 
     static func unit(_ req: Request) async throws -> SupervisedEntity {
@@ -84,13 +85,7 @@ enum PortalController {
                                   choices: field.choices.map { .init(value: $0, label: $0, selected: ext[field.key] == $0) }, isChoice: field.isChoice, required: field.required)
                         },
                         indicators: limits.map { indicator in
-                            let limit: String
-                            switch indicator.kind {
-                            case .maximum: limit = "≤\(indicator.high.map(Format.number) ?? "")"
-                            case .minimum: limit = "≥\(indicator.low.map(Format.number) ?? "")"
-                            case .range: limit = "\(indicator.low.map(Format.number) ?? "")–\(indicator.high.map(Format.number) ?? "")"
-                            case .notDetectable: limit = "不得检出"
-                            }
+                            let limit = WaterLimitsController.limitText(indicator)
                             return Indicator(code: indicator.code, label: "\(indicator.name)\(indicator.unit.isEmpty ? "" : "（\(indicator.unit)）")", limit: limit,
                                              value: payload.values?[indicator.code] ?? "")
                         })
@@ -112,6 +107,13 @@ enum PortalController {
     struct SubmitInput: Content {
         var kind: String?
         var payload: SubmissionQueries.Payload?
+        /// `files[]` of a multipart form (the form also works urlencoded, without files).
+        var files: [File]?
+
+        func attachments(_ req: Request) -> SubmissionQueries.Files {
+            SubmissionQueries.Files(uploads: (files ?? []).map { .init(fileName: $0.filename, bytes: Array($0.data.readableBytesView)) },
+                                    directory: req.settings.attachmentsDirectory)
+        }
     }
 
     @Sendable static func submit(req: Request) async throws -> Response {
@@ -120,7 +122,7 @@ enum PortalController {
         let kind = try kind(input.kind)
         let payload = input.payload ?? .init()
         do {
-            let submission = try await SubmissionQueries.submit(kind, payload: payload, entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
+            let submission = try await SubmissionQueries.submit(kind, payload: payload, files: input.attachments(req), entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
                                                                 tables: req.codeTables, on: req.db, now: req.now)
             return try await req.redirect(to: "/portal/submissions/\(try submission.requireID())",
                                           flash: "已提交，报送编号\(submission.number)，审核期限\(submission.dueDate)")
@@ -158,9 +160,10 @@ enum PortalController {
 
     @Sendable static func resubmit(req: Request) async throws -> Response {
         let (submission, entity) = try await own(req)
-        let payload = try req.content.decode(SubmitInput.self).payload ?? .init()
+        let input = try req.content.decode(SubmitInput.self)
+        let payload = input.payload ?? .init()
         do {
-            try await SubmissionQueries.resubmit(submission, payload: payload, entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
+            try await SubmissionQueries.resubmit(submission, payload: payload, files: input.attachments(req), entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
                                                  tables: req.codeTables, on: req.db, now: req.now)
             return try await req.redirect(to: "/portal/submissions/\(try submission.requireID())", flash: "已重新提交（第\(submission.version)版）")
         } catch let error as ValidationErrors {
@@ -171,5 +174,11 @@ enum PortalController {
             return try await req.renderPage("portal/submission", title: "报送 \(submission.number)", content: DetailPage(detail: detail, form: form))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
+    }
+
+    /// One of the unit's own attached files.
+    @Sendable static func attachment(req: Request) async throws -> Response {
+        let (submission, _) = try await own(req)
+        return try await SubmissionsController.attachment(req, of: submission)
     }
 }

@@ -29,7 +29,7 @@ enum SubmissionQueries {
 
     /// Checks a payload; returns the flags to show reviewers (e.g. over-limit water values).
     static func validate(_ kind: Submission.Kind, _ payload: Payload, entity: SupervisedEntity, context: EntityValidation.Context,
-                         crypto: FieldCrypto, limits: [WaterIndicator]) throws -> [String] {
+                         crypto: FieldCrypto, limits: [WaterIndicator], fileErrors: [ValidationError] = []) throws -> [String] {
         var errors = ValidationCollector()
         func date(_ raw: String?, _ field: String) {
             let text = raw?.trimmed ?? ""
@@ -80,6 +80,7 @@ enum SubmissionQueries {
             if !any { errors.add(ValidationError(field: "检测结果", code: "required", message: "至少填写一项指标的检测值")) }
         }
         text(payload.note, "说明", max: 1000, required: false)
+        fileErrors.forEach { errors.add($0) }
         try errors.check()
         return flags
     }
@@ -132,10 +133,19 @@ enum SubmissionQueries {
 
     // MARK: writing
 
-    static func submit(_ kind: Submission.Kind, payload: Payload, entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
+    /// Files attached to a submission: the uploads and the store they go to.
+    struct Files: Sendable {
+        var uploads: [Attachments.Upload] = []
+        var directory = ""
+    }
+
+    static func submit(_ kind: Submission.Kind, payload: Payload, files: Files = Files(), entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
                        tables: CodeTables, on db: any Database, now: Date) async throws -> Submission {
         let context = try await EntityValidation.context(tables: tables, on: db)
-        let flags = try validate(kind, payload, entity: entity, context: context, crypto: crypto, limits: try await WaterLimits.load(on: db))
+        let attachments = Attachments.check(files.uploads)
+        let flags = try validate(kind, payload, entity: entity, context: context, crypto: crypto, limits: try await WaterLimits.load(on: db),
+                                 fileErrors: attachments.errors)
+        try Attachments.write(attachments.files, directory: files.directory, crypto: crypto)
         let today = LocalDate(instant: now)
         let deadline = try await dueDate(kind, from: today, on: db)
         let submission = Submission()
@@ -155,6 +165,7 @@ enum SubmissionQueries {
             submission.number = "BS\(today.year)\(String(format: "%06d", sequence))"
             try await submission.create(on: tx)
             try await version(submission, actor: Actor(user), on: tx, now: now)
+            try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: 1, actor: Actor(user), on: tx, now: now)
             try await event(submission, from: "", to: .submitted, actor: Actor(user), comment: "", on: tx, now: now)
             try await AuditLog.record("submission.submit", actor: Actor(user), target: ("submission", submission.id!.uuidString),
                                       details: ["kind": kind.rawValue, "number": submission.number], on: tx, now: now)
@@ -164,13 +175,16 @@ enum SubmissionQueries {
     }
 
     /// The unit corrects a returned submission; the new version is reviewed again.
-    static func resubmit(_ submission: Submission, payload: Payload, entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
+    static func resubmit(_ submission: Submission, payload: Payload, files: Files = Files(), entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
                          tables: CodeTables, on db: any Database, now: Date) async throws {
         guard submission.status == .returned else {
             throw ValidationError(field: "状态", code: "submission.state", message: "只有已退回的报送才能修改后重新提交")
         }
         let context = try await EntityValidation.context(tables: tables, on: db)
-        let flags = try validate(submission.kind, payload, entity: entity, context: context, crypto: crypto, limits: try await WaterLimits.load(on: db))
+        let attachments = Attachments.check(files.uploads)
+        let flags = try validate(submission.kind, payload, entity: entity, context: context, crypto: crypto, limits: try await WaterLimits.load(on: db),
+                                 fileErrors: attachments.errors)
+        try Attachments.write(attachments.files, directory: files.directory, crypto: crypto)
         let deadline = try await dueDate(submission.kind, from: LocalDate(instant: now), on: db)
         submission.version += 1
         submission.payload = try encode(payload)
@@ -182,6 +196,7 @@ enum SubmissionQueries {
         try await db.writeTransaction { tx in
             try await submission.save(on: tx)
             try await version(submission, actor: Actor(user), on: tx, now: now)
+            try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: submission.version, actor: Actor(user), on: tx, now: now)
             try await event(submission, from: Submission.Status.returned.rawValue, to: .submitted, actor: Actor(user), comment: "第\(submission.version)版", on: tx, now: now)
             try await AuditLog.record("submission.resubmit", actor: Actor(user), target: ("submission", submission.id!.uuidString),
                                       details: ["version": "\(submission.version)"], on: tx, now: now)
@@ -334,6 +349,7 @@ enum SubmissionQueries {
         let dueNote: String
         let canResubmit: Bool
         let payload: Payload
+        let attachments: [Attachments.Row]
     }
 
     /// Readable lines of a payload: personal data masked.
@@ -387,6 +403,7 @@ enum SubmissionQueries {
         return Detail(summary: summary(submission, entityName: entity.name, today: today), lines: lines(submission.kind, payload, limits: limits),
                       flags: (try? JSONDecoder().decode([String].self, from: Data(submission.flags.utf8))) ?? [], changes: changes,
                       versions: versions, events: events, reason: submission.reason ?? "", dueNote: submission.dueNote,
-                      canResubmit: submission.status == .returned, payload: payload)
+                      canResubmit: submission.status == .returned, payload: payload,
+                      attachments: try await Attachments.rows(ownerType: "submission", ownerID: id, on: db))
     }
 }

@@ -10,6 +10,7 @@ enum SubmissionsController {
         web.endpoint(.GET, "app", "submissions", access: .permission(.submissionsReview), use: queue)
         web.endpoint(.GET, "app", "submissions", ":submissionID", access: .permission(.submissionsReview), use: show)
         web.endpoint(.POST, "app", "submissions", ":submissionID", "decide", access: .permission(.submissionsReview), use: decide)
+        web.endpoint(.GET, "app", "submissions", ":submissionID", "attachments", ":attachmentID", access: .permission(.submissionsReview), use: attachment)
         api.endpoint(.GET, "submissions", access: .permission(.submissionsReview), use: queueAPI)
         api.endpoint(.POST, "submissions", ":submissionID", "decide", access: .permission(.submissionsReview), use: decideAPI)
     }
@@ -93,5 +94,21 @@ enum SubmissionsController {
     @Sendable static func decideAPI(req: Request) async throws -> SubmissionQueries.Summary {
         let submission = try await apply(req)
         return SubmissionQueries.summary(submission, entityName: "", today: req.application.clock.today)
+    }
+
+    /// A file attached to a submission the reviewer may see; every download is audited.
+    @Sendable static func attachment(req: Request) async throws -> Response {
+        let (submission, _) = try await load(req)
+        return try await attachment(req, of: submission)
+    }
+
+    static func attachment(_ req: Request, of submission: Submission) async throws -> Response {
+        let id = req.parameters.get("attachmentID").flatMap(UUID.init(uuidString:))
+        guard let row = try await Attachments.rows(ownerType: "submission", ownerID: try submission.requireID(), on: req.db).first(where: { $0.id == id }) else {
+            throw Abort(.notFound, reason: "附件不存在")
+        }
+        let response = try Attachments.download(row, directory: req.settings.attachmentsDirectory, crypto: req.fieldCrypto)
+        try await req.audit("attachment.download", target: ("attachment", row.id.uuidString), details: ["submission": submission.number, "sha256": row.sha256])
+        return response
     }
 }

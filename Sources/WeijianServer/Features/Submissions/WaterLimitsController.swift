@@ -38,20 +38,21 @@ enum WaterLimitsController {
         }
     }
 
-    static func number(_ value: Double?) -> String {
-        guard let value else { return "" }
-        return value == value.rounded() ? String(Int(value)) : String(value)
+    static func number(_ value: Double?) -> String { value.map(Format.number) ?? "" }
+
+    /// "≤1", "≥0.05", "6.5–8.5" or "不得检出".
+    static func limitText(_ indicator: WaterIndicator) -> String {
+        switch indicator.kind {
+        case .maximum: "≤\(number(indicator.high))"
+        case .minimum: "≥\(number(indicator.low))"
+        case .range: "\(number(indicator.low))–\(number(indicator.high))"
+        case .notDetectable: "不得检出"
+        }
     }
 
     static func page(_ req: Request) async throws -> Page {
         let rows = try await WaterLimits.load(on: req.db).map { indicator in
-            let reading: String
-            switch indicator.kind {
-            case .maximum: reading = "≤ \(number(indicator.high)) \(indicator.unit)"
-            case .minimum: reading = "≥ \(number(indicator.low)) \(indicator.unit)"
-            case .range: reading = "\(number(indicator.low))–\(number(indicator.high)) \(indicator.unit)"
-            case .notDetectable: reading = "不得检出"
-            }
+            let reading = indicator.kind == .notDetectable ? limitText(indicator) : "\(limitText(indicator)) \(indicator.unit)"
             return Row(code: indicator.code, name: indicator.name, unit: indicator.unit, kind: indicator.kind.rawValue,
                        kindName: kindName(indicator.kind), low: number(indicator.low), high: number(indicator.high), reading: reading)
         }
