@@ -8,10 +8,11 @@ Plain runner, no pytest needed:
 It starts its own server (`<binary> serve`) on a free port from a fresh temporary data
 folder, reads the three one-time administrator passwords from the server's console
 output, walks the foundation journey as a user would (filling forms, clicking buttons,
-working out TOTP codes like an authenticator app), then the registry journeys (steps h–q: the
+working out TOTP codes like an authenticator app), then the registry journeys (steps h–s: the
 information officer registers a unit and its licence, opens a portal account; the unit reports a
 change in a second browser, it is returned, corrected and approved; import; duplicate merge and
-undo), then stops the server.
+undo; the unit attaches a report to a submission and the reviewer downloads it; the officer edits a
+drinking-water limit), then stops the server.
 
 Environment:
     WEIJIAN_BINARY   the server binary (default: <repo>/.build/debug/weijian)
@@ -563,6 +564,35 @@ class Journey:
         who = b.text("#current-user")
         check(role_name in who or role_name in b.text("header .roles"),
               f"#current-user should show {role_name!r}, shows {who!r}")
+
+    def unit_on_portal(self) -> Browser:
+        """The unit's own browser at its portal home. It stays signed in as the portal account opened in
+        step k; should that session have ended, the staff member signs in again with the same account."""
+        u = self.unit()
+        u.open("/portal")
+        if u.path().startswith("/app/login"):
+            u.sign_in(self.portal_username, STRONG["unit"])
+            u.wait_path("/portal")
+        check(u.h1() == self.unit_name, f"the portal should open on the unit, h1 {u.h1()!r} ({u.messages()!r})")
+        return u
+
+    def download(self, browser: Browser, href: str) -> tuple[int, dict[str, str], bytes]:
+        """Fetches a link as the person signed in to `browser` (their session cookie, no download
+        dialog): status, headers and body. Redirects are not followed, so a bounce to the sign-in
+        page shows as a 3xx rather than as an HTML page answered with 200."""
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.d.get_cookies())
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        request = urllib.request.Request(href, headers={"Cookie": cookies})
+        try:
+            with opener.open(request, timeout=WAIT) as response:
+                return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
     # a ------------------------------------------------------------------
     def step_a_sysadmin_first_login(self) -> None:
@@ -1153,6 +1183,125 @@ class Journey:
         b.expect_alert("单位")
         b.expect_status(422, 400)
 
+    # r ------------------------------------------------------------------
+    # A tiny one-page PDF (no xref table; viewers rebuild it). The server looks for its "%PDF-" start.
+    SMALL_PDF = (b"%PDF-1.4\n"
+                 b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                 b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+                 b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+                 b"trailer << /Root 1 0 R >>\n"
+                 b"%%EOF\n")
+
+    def step_r_portal_attachments(self) -> None:
+        """The unit sends a 自查报告 with the report attached: a file that only pretends to be a PDF is
+        refused by name and rule; the real PDF is listed for the unit and the reviewer, who downloads it."""
+        b = self.b
+        fake = self.work_dir / "假" / "报告.pdf"   # a text file someone renamed to .pdf
+        fake.parent.mkdir(parents=True, exist_ok=True)
+        fake.write_bytes("2026年第一季度自查报告（文字稿，不是PDF）\n".encode("utf-8"))
+        real = self.work_dir / "真" / "报告.pdf"
+        real.parent.mkdir(parents=True, exist_ok=True)
+        real.write_bytes(self.SMALL_PDF)
+
+        u = self.unit_on_portal()
+        u.click_link("//ul[@id='kinds']//a[contains(normalize-space(.), '自查报告')]")
+        check("自查报告" in u.h1(), f"the self-inspection form h1 {u.h1()!r}")
+        form = u.d.find_element(By.ID, "submission-form")
+        check(form.get_attribute("enctype") == "multipart/form-data", "the submission form must be multipart to carry files")
+        inspection_date = datetime.date.today().isoformat()
+        content = "检查了客房卫生、公共用品用具清洗消毒和从业人员健康证，详见附件。"
+        u.fill("payload[inspectionDate]", inspection_date)
+        u.fill("payload[content]", content)
+        u.upload("files[]", fake)
+        u.click_button("提交")
+        alert = u.expect_alert("附件1", "报告.pdf", "不是PDF文件")
+        u.expect_status(422)
+        check("自查日期" not in alert and "自查内容" not in alert, f"only the attachment is wrong, yet: {alert!r}")
+        u.shot("r1-attachment-refused")
+        check(u.value("payload[inspectionDate]") == inspection_date and u.value("payload[content]") == content,
+              "the form should keep the date and content after an attachment error")
+        check(not u.value_id("p-files"), "a browser cannot keep a chosen file across the error page")
+        u.upload("files[]", real)
+        u.click_button("提交")
+        m = re.fullmatch(r"/portal/submissions/([0-9A-Fa-f-]{36})", u.path())
+        check(m is not None, f"after submitting expected the submission page, at {u.path()} ({u.messages()!r})")
+        check("已提交" in u.flash(), f"flash should say 已提交: {u.flash()!r}")
+        submission_id = m.group(1)
+        number = u.h1().replace("报送", "").strip()
+        rows = u.rows("#attachments")
+        check(len(rows) == 1 and "报告.pdf" in rows[0], f"#attachments should list 报告.pdf once: {rows}")
+        u.shot("r2-submission-with-attachment")
+        href = u.d.find_element(By.CSS_SELECTOR, "#attachments a").get_attribute("href")
+        check(re.fullmatch(re.escape(f"{self.server.base}/portal/submissions/{submission_id}/attachments/") + r"[0-9A-Fa-f-]{36}", href)
+              is not None, f"the unit's link should be under its own submission: {href}")
+        status, _, body = self.download(u, href)
+        check(status == 200 and body == self.SMALL_PDF, f"the unit should get its own file back: HTTP {status}, {len(body)} bytes")
+
+        # The reviewer sees the file with the submission and downloads it.
+        b.open("/app/submissions")
+        b.click_link(f"//table[@id='queue']//a[normalize-space(.)='{number}']")
+        check(number in b.h1(), f"review page h1 should name {number}: {b.h1()!r}")
+        check(b.path() == f"/app/submissions/{submission_id}", f"the review page should be /app/submissions/{submission_id}, at {b.path()}")
+        rows = b.rows("#attachments")
+        check(len(rows) == 1 and "报告.pdf" in rows[0], f"the review page should list 报告.pdf: {rows}")
+        b.shot("r3-review-with-attachment")
+        link = b.d.find_element(By.CSS_SELECTOR, "#attachments a")
+        check(link.text.strip() == "报告.pdf", f"the link should read 报告.pdf: {link.text!r}")
+        href = link.get_attribute("href")
+        check(href.startswith(f"{self.server.base}/app/submissions/{submission_id}/attachments/"),
+              f"the reviewer's link should be under /app/submissions/{submission_id}/attachments/: {href}")
+        status, headers, body = self.download(b, href)
+        check(status == 200, f"downloading {href} answered HTTP {status}: {body[:200]!r}")
+        disposition = headers.get("content-disposition", "")
+        check(disposition.startswith("attachment"), f"the download should be an attachment: {disposition!r}")
+        m = re.search(r"filename\*=UTF-8''(\S+)", disposition)
+        check(m is not None and urllib.parse.unquote(m.group(1)) == "报告.pdf",
+              f"the download should be offered as 报告.pdf: {disposition!r}")
+        check(headers.get("content-type", "").startswith("application/pdf"), f"Content-Type: {headers.get('content-type')!r}")
+        check(body == self.SMALL_PDF, f"the downloaded bytes differ from the uploaded PDF ({len(body)} vs {len(self.SMALL_PDF)} bytes)")
+
+    # s ------------------------------------------------------------------
+    def step_s_water_limits(self) -> None:
+        """The information officer changes the turbidity limit: a non-number is refused naming 上限,
+        a number is saved and shown; then the seeded ≤1 NTU is put back."""
+        b = self.b
+        b.open("/app")
+        b.click_link("//nav[@aria-label='主导航']//a[normalize-space(.)='饮用水指标限值']")
+        check(b.h1() == "饮用水指标限值", f"/app/water-limits h1 {b.h1()!r}")
+        check(b.path() == "/app/water-limits", f"the menu should lead to /app/water-limits, at {b.path()}")
+        row = "//table[@id='water-limits']//tr[@id='limit-turbidity']"
+
+        def reading() -> str:
+            return b.d.find_element(By.XPATH, row + "/td[3]").text.strip()
+
+        check(reading() == "≤1 NTU", f"浑浊度 should start at the seeded ≤1 NTU: {reading()!r}")
+        check("浑浊度" in b.d.find_element(By.XPATH, row).text, "row limit-turbidity should be 浑浊度")
+        check(Select(b.d.find_element(By.ID, "kind-turbidity")).first_selected_option.text == "不超过",
+              "浑浊度's 限值类型 should be 不超过")
+        check(b.value_id("high-turbidity") == "1", f"上限 should show 1: {b.value_id('high-turbidity')!r}")
+
+        b.fill_id("high-turbidity", "abc")
+        b.click_button("保存", scope=row)
+        b.expect_alert("上限", "应为数字")
+        b.expect_status(422, 400)
+        b.shot("s1-water-limit-error")
+        check(reading() == "≤1 NTU", f"a refused change must not alter the limit: {reading()!r}")
+        if b.value_id("high-turbidity") != "abc":
+            note("the limits page does not keep the typed 上限 after an error (shows the stored value again)")
+
+        b.fill_id("high-turbidity", "2")
+        b.click_button("保存", scope=row)
+        check(b.path() == "/app/water-limits", f"after saving expected the limits page, at {b.path()}")
+        check(not b.alert_text(), f"saving 2 failed: {b.alert_text()!r}")
+        check("已保存" in b.flash(), f"flash should say 已保存: {b.flash()!r}")
+        check(reading() == "≤2 NTU", f"浑浊度 should now read ≤2 NTU: {reading()!r}")
+        b.shot("s2-water-limit-saved")
+
+        # Put the standard back so nothing after this step sees a changed limit.
+        b.fill_id("high-turbidity", "1")
+        b.click_button("保存", scope=row)
+        check(not b.alert_text() and reading() == "≤1 NTU", f"restoring ≤1 NTU failed: {reading()!r} {b.alert_text()!r}")
+
 
 STEPS = [
     ("a_sysadmin_first_login", "step_a_sysadmin_first_login", []),
@@ -1172,6 +1321,8 @@ STEPS = [
     ("o_licence_form_keeps_input", "step_o_licence_form_keeps_input", ["j_licence"]),
     ("p_licence_change_needs_content", "step_p_licence_change_needs_content", ["j_licence"]),
     ("q_portal_account_needs_unit", "step_q_portal_account_needs_unit", ["h_info_officer"]),
+    ("r_portal_attachments", "step_r_portal_attachments", ["k_portal"]),
+    ("s_water_limits", "step_s_water_limits", ["h_info_officer"]),
 ]
 
 
