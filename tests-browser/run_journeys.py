@@ -1286,14 +1286,14 @@ class Journey:
         b.expect_status(422, 400)
         b.shot("s1-water-limit-error")
         check(reading() == "≤1 NTU", f"a refused change must not alter the limit: {reading()!r}")
-        if b.value_id("high-turbidity") != "abc":
-            note("the limits page does not keep the typed 上限 after an error (shows the stored value again)")
+        check("浑浊度" in b.alert_text(), f"the message should name the indicator: {b.alert_text()!r}")
+        check(b.value_id("high-turbidity") == "abc", f"the refused row should keep what was typed: {b.value_id('high-turbidity')!r}")
 
         b.fill_id("high-turbidity", "2")
         b.click_button("保存", scope=row)
         check(b.path() == "/app/water-limits", f"after saving expected the limits page, at {b.path()}")
         check(not b.alert_text(), f"saving 2 failed: {b.alert_text()!r}")
-        check("已保存" in b.flash(), f"flash should say 已保存: {b.flash()!r}")
+        check("已保存" in b.flash() and "浑浊度" in b.flash(), f"flash should say 已保存 and name 浑浊度: {b.flash()!r}")
         check(reading() == "≤2 NTU", f"浑浊度 should now read ≤2 NTU: {reading()!r}")
         b.shot("s2-water-limit-saved")
 

@@ -38,11 +38,12 @@ enum DivisionPrefix {
 
     /// The length of the shortest division at the start of `text`, if there is one.
     static func divisionLength(at text: Substring, suffixes: [String]) -> Int? {
-        let characters = Array(text.prefix(9))
-        for length in 2...8 where length + 2 <= text.count {
-            let run = String(characters[..<length])
-            guard run.unicodeScalars.allSatisfy(SearchTokenizer.isHan) else { return nil }
-            guard let suffix = suffixes.first(where: run.hasSuffix) else { continue }
+        let characters = Array(text.prefix(11))
+        for length in 2...8 where length + 2 <= characters.count {
+            let run = characters[..<length]
+            guard run.allSatisfy({ $0.unicodeScalars.allSatisfy(SearchTokenizer.isHan) }) else { return nil }
+            // Standard-library comparisons only: Foundation's hasSuffix goes through NSString on Linux.
+            guard let suffix = suffixes.first(where: { run.count >= $0.count && run.suffix($0.count).elementsEqual($0) }) else { continue }
             if protectedEndings.contains(String(run.suffix(2))) { return nil }
             if let last = suffix.last, protectedFollowers[last]?.contains(characters[length]) == true { return nil }
             return length

@@ -40,7 +40,7 @@ public struct ValidationCollector: Sendable {
     }
 
     public mutating func require(_ value: String?, field: String) {
-        if (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if (value ?? "").trimmed.isEmpty {
             errors.append(ValidationError(field: field, code: "required", message: "必填，不能为空"))
         }
     }

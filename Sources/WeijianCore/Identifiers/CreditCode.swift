@@ -14,7 +14,7 @@ public struct CreditCode: Hashable, Sendable, CustomStringConvertible {
 
     /// Validates and normalises (trims, upper-cases). Throws a `ValidationError` naming the rule.
     public init(_ raw: String, field: String = "统一社会信用代码") throws {
-        let code = raw.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        let code = raw.trimmed.uppercased()
         let chars = Array(code)
         guard chars.count == 18 else {
             throw ValidationError(field: field, code: "creditCode.length", message: "应为18位，实际为\(chars.count)位")

@@ -19,7 +19,7 @@ public struct DivisionCode: Hashable, Sendable, CustomStringConvertible {
     ]
 
     public init(_ raw: String, field: String = "行政区划代码") throws {
-        let code = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let code = raw.trimmed
         guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw ValidationError(field: field, code: "division.format", message: "应为6位数字（GB/T 2260）")
         }

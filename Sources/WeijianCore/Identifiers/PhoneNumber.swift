@@ -8,7 +8,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// Accepts spaces and hyphens as separators; stores mobiles as plain digits and landlines as
     /// `区号-号码[-分机]`.
     public init(_ raw: String, field: String = "联系电话") throws {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         // Spaces separate like hyphens: "0591 87654321" is "0591-87654321".
         var compact = trimmed
         while compact.contains("  ") { compact = compact.replacingOccurrences(of: "  ", with: " ") }

@@ -9,7 +9,7 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { value }
 
     public init(_ raw: String, field: String = "身份证号") throws {
-        let id = raw.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        let id = raw.trimmed.uppercased()
         let chars = Array(id)
         guard chars.count == 18 else {
             throw ValidationError(field: field, code: "residentID.length", message: "应为18位，实际为\(chars.count)位")

@@ -35,7 +35,7 @@ public struct ExtensionField: Sendable, Equatable {
 
     /// Checks and normalises one value; an empty value is allowed here (gaps are a quality finding).
     public func normalise(_ raw: String) throws -> String {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = raw.trimmed
         if value.isEmpty { return "" }
         switch kind {
         case .text(let maxLength):

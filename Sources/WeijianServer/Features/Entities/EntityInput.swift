@@ -94,7 +94,7 @@ enum EntityValidation {
     static func check(_ input: EntityInput, context: Context) throws -> ValidatedEntity {
         var errors = ValidationCollector()
         func text(_ value: String?, _ field: String, max: Int, required: Bool = false) -> String? {
-            let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let trimmed = value?.trimmed ?? ""
             if trimmed.isEmpty {
                 if required { errors.add(ValidationError(field: field, code: "required", message: "必填，不能为空")) }
                 return nil

@@ -77,13 +77,23 @@ enum EntityImport {
         let context = try await EntityValidation.context(tables: tables, on: db)
         var valid: [(row: Int, input: EntityInput, value: ValidatedEntity)] = []
         var rowsByCode: [String: [Int]] = [:]
-        for (rowNumber, row) in rows {
+        // Rows are checked on every core (validation is pure); results come back in file order.
+        let checked = await Parallel.map(rows) { rowNumber, row -> (Int, EntityInput, Result<ValidatedEntity, ValidationErrors>) in
+            let rowInput = input(row, index: index)
             do {
-                let rowInput = input(row, index: index)
-                let checked = try EntityValidation.check(rowInput, context: context)
-                valid.append((rowNumber, rowInput, checked))
-                if let code = checked.creditCode?.value { rowsByCode[code, default: []].append(rowNumber) }
+                return (rowNumber, rowInput, .success(try EntityValidation.check(rowInput, context: context)))
             } catch let error as ValidationErrors {
+                return (rowNumber, rowInput, .failure(error))
+            } catch {
+                return (rowNumber, rowInput, .failure(ValidationErrors([ValidationError(field: "整行", code: "row", message: "\(error)")])))
+            }
+        }
+        for (rowNumber, rowInput, result) in checked {
+            switch result {
+            case .success(let value):
+                valid.append((rowNumber, rowInput, value))
+                if let code = value.creditCode?.value { rowsByCode[code, default: []].append(rowNumber) }
+            case .failure(let error):
                 report.issues += error.errors.map { .init(row: rowNumber, column: $0.field, rule: $0.code, message: $0.message) }
             }
         }
@@ -115,21 +125,24 @@ enum EntityImport {
         let batchID = UUID()
         let (toCreate, toUpdate, sha256, rowCount) = (creates, updates, report.sha256, report.rows)
         try await db.writeTransaction { tx in
-            var ids: [UUID] = []
-            var entities: [SupervisedEntity] = []
+            var numbered: [(unitCode: String, value: ValidatedEntity)] = []
             for (division, group) in Dictionary(grouping: toCreate, by: { $0.1.division.value }) {
                 let last = try await Numbering.allocate(scheme: "entity", organ: division, year: 0, count: group.count, on: tx)
                 for (offset, item) in group.enumerated() {
-                    let entity = SupervisedEntity()
-                    entity.id = UUID()
-                    entity.unitCode = EntityQueries.unitCode(division: division, sequence: last - group.count + 1 + offset)
-                    entity.createdAt = now
-                    entity.source = InformationSource.external.rawValue
-                    EntityQueries.apply(item.1, to: entity, crypto: crypto, now: now)
-                    entities.append(entity)
-                    ids.append(entity.id!)
+                    numbered.append((EntityQueries.unitCode(division: division, sequence: last - group.count + 1 + offset), item.1))
                 }
             }
+            // Encryption, blind indexes, duplicate and pinyin keys: on every core, off the database.
+            let entities = await Parallel.map(numbered) { unitCode, value -> SupervisedEntity in
+                let entity = SupervisedEntity()
+                entity.id = UUID()
+                entity.unitCode = unitCode
+                entity.createdAt = now
+                entity.source = InformationSource.external.rawValue
+                EntityQueries.apply(value, to: entity, crypto: crypto, now: now)
+                return entity
+            }
+            var ids = entities.map { $0.id! }
             try await EntityQueries.insertMany(entities, origin: .init(actor: actor, action: "import", comment: "批量导入\(filename)", source: .external), on: tx, now: now)
             for (rowInput, entity) in toUpdate {
                 // The row replaces the registered values; personal data left blank, the responsible

@@ -78,7 +78,7 @@ enum ImportHeaders {
         var issues: [ImportReport.Issue] = []
         let known = Set(columns.map(\.header)).union(extra)
         for (position, raw) in header.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "\u{FEFF}", with: "")
+            let name = raw.trimmed.replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "\u{FEFF}", with: "")
             if name.isEmpty { continue }
             if known.contains(name) { index[name] = position } else {
                 issues.append(.init(row: 1, column: name, rule: "column.unknown", message: "无法识别的列“\(name)”，请使用模板中的列名"))

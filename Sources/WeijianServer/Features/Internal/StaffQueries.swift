@@ -134,8 +134,3 @@ enum StaffQueries {
         return (spec, try cipher.map { try crypto.decrypt($0, context: spec.context) })
     }
 }
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}

@@ -18,7 +18,9 @@ enum WaterLimits {
     }
 
     /// Changes one limit; the old and new values go to the audit log.
-    static func update(code: String, kind: String, low: String, high: String, actor: Actor, on db: any Database, now: Date) async throws {
+    /// - Returns: the indicator's name.
+    @discardableResult
+    static func update(code: String, kind: String, low: String, high: String, actor: Actor, on db: any Database, now: Date) async throws -> String {
         guard let current = try await load(on: db).first(where: { $0.code == code }) else { throw Abort(.notFound, reason: "指标不存在") }
         guard let limitKind = WaterLimitKind(rawValue: kind) else {
             throw ValidationError(field: "限值类型", code: "choice", message: "应为不超过、不低于、范围或不得检出")
@@ -26,7 +28,9 @@ enum WaterLimits {
         func number(_ text: String, _ field: String) throws -> Double? {
             let trimmed = text.trimmed
             if trimmed.isEmpty { return nil }
-            guard let value = Double(trimmed) else { throw ValidationError(field: field, code: "decimal", message: "应为数字") }
+            guard let value = Double(trimmed), value.isFinite else {
+                throw ValidationError(field: "\(current.name) \(field)", code: "decimal", message: "应为数字，实际为“\(trimmed)”")
+            }
             return value
         }
         let checked = try WaterIndicator(code: code, name: current.name, unit: current.unit, kind: limitKind,
@@ -39,6 +43,7 @@ enum WaterLimits {
                                                 "to": "\(checked.kind.rawValue) \(checked.low.map { "\($0)" } ?? "") \(checked.high.map { "\($0)" } ?? "")"],
                                       on: tx, now: now)
         }
+        return current.name
     }
 }
 

@@ -23,7 +23,7 @@ enum WaterLimitsController {
     }
 
     struct Page: Encodable, Sendable {
-        let rows: [Row]
+        var rows: [Row]
         let kinds: [EntityPages.Choice]
         var errors: [String] = []
         var failedCode = ""
@@ -72,16 +72,22 @@ enum WaterLimitsController {
     @Sendable static func save(req: Request) async throws -> Response {
         let code = req.parameters.get("code") ?? ""
         let input = try req.content.decode(Input.self)
+        let name: String
         do {
-            try await WaterLimits.update(code: code, kind: input.kind ?? "", low: input.low ?? "", high: input.high ?? "",
+            name = try await WaterLimits.update(code: code, kind: input.kind ?? "", low: input.low ?? "", high: input.high ?? "",
                                          actor: Actor(try req.currentUser), on: req.db, now: req.now)
         } catch let error as ValidationError {
             var content = try await page(req)
             content.errors = [error.description]
             content.failedCode = code
+            // The row that failed keeps what was typed, so the user corrects rather than retypes.
+            content.rows = content.rows.map { row in
+                row.code == code ? Row(code: row.code, name: row.name, unit: row.unit, kind: input.kind ?? row.kind, kindName: row.kindName,
+                                       low: input.low ?? "", high: input.high ?? "", reading: row.reading) : row
+            }
             return try await req.renderPage("submissions/water-limits", title: "饮用水指标限值", content: content)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        return try await req.redirect(to: "/app/water-limits", flash: "已保存限值")
+        return try await req.redirect(to: "/app/water-limits#limit-\(code)", flash: "已保存“\(name)”的限值")
     }
 }

@@ -20,7 +20,7 @@ public struct EncryptedField: Sendable {
         switch kind {
         case .phone: value.filter { $0.isNumber }
         case .idNumber: value.uppercased().filter { !$0.isWhitespace }
-        default: value.trimmingCharacters(in: .whitespacesAndNewlines)
+        default: value.trimmed
         }
     }
 

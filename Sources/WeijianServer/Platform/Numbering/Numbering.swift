@@ -36,7 +36,7 @@ public enum Numbering {
     /// Records that an issued number was cancelled (作废), with who and why.
     public static func void(scheme: String, organ: String, year: Int, value: Int, reason: String, actor: Actor,
                             on db: any Database, now: Date) async throws {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = reason.trimmed
         guard !trimmed.isEmpty else {
             throw Abort(.badRequest, reason: "作废原因：必填，不能为空")
         }

@@ -27,6 +27,8 @@ public enum SearchIndex {
 
     /// Indexes many new documents at once (a bulk import); the ids must not be indexed yet.
     public static func indexNew(type: String, documents: [(id: String, text: String)], on db: any Database) async throws {
+        // Tokenising is pure work: done on every core before the writes.
+        let tokenized = await Parallel.map(documents) { SearchTokenizer.indexTokens($0.text).joined(separator: " ") }
         for chunk in stride(from: 0, to: documents.count, by: 400) {
             let slice = documents[chunk..<min(chunk + 400, documents.count)]
             switch db.engine {
@@ -37,16 +39,16 @@ public enum SearchIndex {
                     .map { (try $0.decode(column: "doc_id", as: String.self), try $0.decode(column: "rowid", as: Int64.self)) }
                 let byID = Dictionary(rowids, uniquingKeysWith: { first, _ in first })
                 var fts = db.sql.insert(into: "search_fts").columns("rowid", "tokens")
-                for document in slice {
+                for (offset, document) in zip(slice.indices, slice) {
                     guard let rowid = byID[document.id] else { continue }
-                    fts = fts.values(SQLBind(rowid), SQLBind(SearchTokenizer.indexTokens(document.text).joined(separator: " ")))
+                    fts = fts.values(SQLBind(rowid), SQLBind(tokenized[offset]))
                 }
                 try await fts.run()
             case .postgres:
                 var insert = db.sql.insert(into: "search_docs").columns("doc_type", "doc_id", "tokens")
-                for document in slice {
+                for (offset, document) in zip(slice.indices, slice) {
                     insert = insert.values(SQLBind(type), SQLBind(document.id),
-                                           SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(SearchTokenizer.indexTokens(document.text).joined(separator: " "))))
+                                           SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(tokenized[offset])))
                 }
                 try await insert.run()
             }
