@@ -67,6 +67,25 @@ struct ImportTests {
         }
     }
 
+    @Test func aFileLargerThanABatchArrivesWholeWithOneNumberEach() async throws {
+        try await withTestApp { app in
+            // given: 11 rows written in batches of 3, each prepared while the one before is written
+            let rows = (1...11).map { "第\($0)宾馆,,张三,,鼓楼区五四路\($0)号,\($0 % 2 == 0 ? "350102" : "350103"),GG0101,10,50" }
+            let csv = ([Self.header] + rows).joined(separator: "\n")
+            // when
+            let report = try await EntityImport.run(data: Data(csv.utf8), filename: "units.csv", options: .init(dryRun: false, updateExisting: false, batchSize: 3),
+                                                    actor: .system, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            // then
+            #expect(report.committed && report.created == 11)
+            let stored = try await SupervisedEntity.query(on: app.db).all()
+            #expect(Set(stored.map(\.name)) == Set((1...11).map { "第\($0)宾馆" }))
+            #expect(Set(stored.map(\.unitCode)).count == 11, "every unit has its own code")
+            #expect(try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, on: app.db).total == 11)
+            let ids = try #require(try await app.db.sql.select().column("ids").from("import_batches").first()?.decode(column: "ids", as: String.self))
+            #expect(Set(ids.split(separator: ",").map(String.init)) == Set(stored.compactMap { $0.id?.uuidString }))
+        }
+    }
+
     @Test func twoRowsWithOneCreditCodeAreBothErrorsAndARegisteredCodeIsReportedOrUpdated() async throws {
         try await withTestApp { app in
             // given

@@ -22,7 +22,10 @@ extension String {
 public enum Parallel {
     /// Carries a value built in one task to the task that awaits it (each value is built and
     /// handed over once, never shared).
-    struct Handoff<Value>: @unchecked Sendable { let value: Value }
+    public struct Handoff<Value>: @unchecked Sendable {
+        public let value: Value
+        public init(value: Value) { self.value = value }
+    }
 
     public static func map<Item: Sendable, Result>(_ items: [Item], transform: @escaping @Sendable (Item) -> Result) async -> [Result] {
         let workers = max(1, min(System.coreCount, items.count / 64))

@@ -64,6 +64,8 @@ enum EntityImport {
     struct Options: Sendable {
         var dryRun: Bool
         var updateExisting: Bool
+        /// Rows prepared and written per step (one batch is prepared while the previous is written).
+        var batchSize = 2000
     }
 
     static func run(data: Data, filename: String, options: Options, actor: Actor, crypto: FieldCrypto, tables: CodeTables,
@@ -132,18 +134,38 @@ enum EntityImport {
                     numbered.append((EntityQueries.unitCode(division: division, sequence: last - group.count + 1 + offset), item.1))
                 }
             }
-            // Encryption, blind indexes, duplicate and pinyin keys: on every core, off the database.
-            let entities = await Parallel.map(numbered) { unitCode, value -> SupervisedEntity in
-                let entity = SupervisedEntity()
-                entity.id = UUID()
-                entity.unitCode = unitCode
-                entity.createdAt = now
-                entity.source = InformationSource.external.rawValue
-                EntityQueries.apply(value, to: entity, crypto: crypto, now: now)
-                return entity
+            // Encryption, blind indexes, duplicate and pinyin keys are computed on every core, a
+            // batch ahead: while one batch is written, the next is prepared.
+            let origin = EntityQueries.Origin(actor: actor, action: "import", comment: "批量导入\(filename)", source: .external)
+            let size = max(1, options.batchSize)
+            let batches = stride(from: 0, to: numbered.count, by: size).map { Array(numbered[$0..<min($0 + size, numbered.count)]) }
+            @Sendable func prepare(_ batch: [(unitCode: String, value: ValidatedEntity)]) -> Task<Parallel.Handoff<[SupervisedEntity]>, Never> {
+                Task {
+                    Parallel.Handoff(value: await Parallel.map(batch) { unitCode, value -> SupervisedEntity in
+                        let entity = SupervisedEntity()
+                        entity.id = UUID()
+                        entity.unitCode = unitCode
+                        entity.createdAt = now
+                        entity.source = InformationSource.external.rawValue
+                        EntityQueries.apply(value, to: entity, crypto: crypto, now: now)
+                        return entity
+                    })
+                }
             }
-            var ids = entities.map { $0.id! }
-            try await EntityQueries.insertMany(entities, origin: .init(actor: actor, action: "import", comment: "批量导入\(filename)", source: .external), on: tx, now: now)
+            var ids: [UUID] = []
+            var next = batches.first.map(prepare)
+            for index in batches.indices {
+                guard let current = next else { break }
+                let entities = await current.value.value
+                next = index + 1 < batches.count ? prepare(batches[index + 1]) : nil
+                do {
+                    try await EntityQueries.insertMany(entities, origin: origin, on: tx, now: now)
+                } catch {
+                    next?.cancel()
+                    throw error
+                }
+                ids += entities.map { $0.id! }
+            }
             for (rowInput, entity) in toUpdate {
                 // The row replaces the registered values; personal data left blank, the responsible
                 // department and the inspectors stay as they are.
