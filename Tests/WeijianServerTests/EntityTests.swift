@@ -130,6 +130,70 @@ struct EntityTests {
         }
     }
 
+    @Test func searchKeepsPinyinOrderThroughRenamesMergesAndAUsedUpGap() async throws {
+        try await withTestApp { app in
+            // given: units registered out of order
+            var units: [String: SupervisedEntity] = [:]
+            for name in ["张家宾馆", "阿里宾馆", "北京宾馆", "马尾宾馆"] {
+                units[name] = try await app.makeEntity(.fixture(name: name, creditCode: nil, address: "鼓楼区\(name)路1号"))
+            }
+            func hotels() async throws -> [String] { try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, on: app.db).rows.map(\.name) }
+            let first = try await hotels()
+            // when: a rename moves a unit in pinyin order
+            let zhang = try #require(units["张家宾馆"])
+            var input = EntityPages.input(of: zhang, inspectors: [])
+            input.name = "安居宾馆"
+            try await EntityQueries.update(zhang, with: input, origin: .init(actor: .system, action: "update", comment: "", source: .internal),
+                                           crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            let renamed = try await hotels()
+            // a merged unit leaves the results
+            let merged = try #require(units["马尾宾馆"])
+            merged.status = .merged
+            try await merged.save(on: app.db)
+            try await EntitySearchIndex.reindex(merged, on: app.db)
+            let afterMerge = try await hotels()
+            // and a unit falling into a used-up gap makes every rank and the index rebuild
+            if app.db.engine == .sqlite {
+                try await app.db.sql.raw("UPDATE entities SET search_rank = NULL").run()
+                try await app.db.sql.raw("DELETE FROM entity_fts").run()
+                for (index, name) in ["安居宾馆", "阿里宾馆", "北京宾馆"].enumerated() {
+                    try await app.db.sql.raw("UPDATE entities SET search_rank = \(bind: 10 + index) WHERE name = \(bind: name)").run()
+                }
+                try await EntitySearchIndex.rebuild(on: app.db)
+            }
+            try await app.makeEntity(.fixture(name: "白云宾馆", creditCode: nil, address: "鼓楼区白云路1号"))
+            let afterNew = try await hotels()
+            // then
+            #expect(first == ["阿里宾馆", "北京宾馆", "马尾宾馆", "张家宾馆"])
+            #expect(renamed == ["阿里宾馆", "安居宾馆", "北京宾馆", "马尾宾馆"])
+            #expect(afterMerge == ["阿里宾馆", "安居宾馆", "北京宾馆"])
+            #expect(afterNew == ["阿里宾馆", "安居宾馆", "白云宾馆", "北京宾馆"])
+            #expect(try await EntitySearch.list(.init(q: "白云"), scope: .unrestricted, on: app.db).rows.map(\.name) == ["白云宾馆"])
+        }
+    }
+
+    @Test func aUnitFallingIntoAGapWithNoRoomRebuildsTheOrderedIndex() async throws {
+        try await withTestApp { app in
+            guard app.db.engine == .sqlite else { return }
+            // given: two neighbours whose ranks leave no room between them
+            try await app.makeEntity(.fixture(name: "阿里宾馆", creditCode: nil, address: "鼓楼区一路1号"))
+            try await app.makeEntity(.fixture(name: "北京宾馆", creditCode: nil, address: "鼓楼区二路1号"))
+            try await app.db.sql.raw("DELETE FROM entity_fts").run()
+            try await app.db.sql.raw("UPDATE entities SET search_rank = NULL").run()
+            try await app.db.sql.raw("UPDATE entities SET search_rank = 7 WHERE name = '阿里宾馆'").run()
+            try await app.db.sql.raw("UPDATE entities SET search_rank = 8 WHERE name = '北京宾馆'").run()
+            try await app.db.sql.raw("INSERT INTO entity_fts (rowid, tokens) VALUES (7, \(bind: SearchTokenizer.indexTokens("阿里宾馆").joined(separator: " "))), (8, \(bind: SearchTokenizer.indexTokens("北京宾馆").joined(separator: " ")))").run()
+            // when: 安居 sorts between them
+            try await app.makeEntity(.fixture(name: "安居宾馆", creditCode: nil, address: "鼓楼区三路1号"))
+            // then
+            let ranks = try await app.db.sql.raw("SELECT name, search_rank FROM entities ORDER BY search_rank").all()
+                .map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "search_rank", as: Int64.self)) }
+            #expect(ranks.map(\.0) == ["阿里宾馆", "安居宾馆", "北京宾馆"])
+            #expect(ranks.map(\.1) == [1, 2, 3].map { $0 * EntitySearchIndex.spacing }, "ranks were renumbered with full spacing")
+            #expect(try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, on: app.db).rows.map(\.name) == ["阿里宾馆", "安居宾馆", "北京宾馆"])
+        }
+    }
+
     @Test func aSecondUnitWithTheSameCreditCodeIsRefused() async throws {
         try await withTestApp { app in
             // given

@@ -28,6 +28,7 @@ enum Migrations {
             CreateDataQuality(),
             CreateImportBatch(),
             CreateAttachments(),
+            CreateEntitySearchOrder(),
         ] as [any Migration])
     }
 

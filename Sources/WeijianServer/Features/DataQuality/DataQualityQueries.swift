@@ -245,7 +245,7 @@ enum DataQualityQueries {
                                            changes: [], on: tx, now: now)
             try await EntityQueries.record(entityID: absorbedID, origin: .init(actor: actor, action: "absorbed", comment: "并入“\(survivor.name)”（\(survivor.unitCode)）", source: .internal),
                                            changes: [.init(field: "经营状态", from: previousStatus.chinese, to: SupervisedEntity.Status.merged.chinese)], on: tx, now: now)
-            try await SearchIndex.remove(type: "entity", id: absorbedID.uuidString, on: tx)
+            try await EntitySearchIndex.remove(absorbedID, on: tx)
             try await EntityQueries.reindex(survivor, on: tx)
             try await AuditLog.record("entity.merge", actor: actor, target: ("entity", survivorID.uuidString),
                                       details: ["absorbed": absorbedID.uuidString, "merge": mergeID.uuidString, "moved": summary], on: tx, now: now)

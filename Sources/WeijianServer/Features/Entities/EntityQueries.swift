@@ -102,10 +102,7 @@ enum EntityQueries {
             try await insert.run()
             try await history.run()
         }
-        try await SearchIndex.indexNew(type: "entity", documents: entities.map { e in
-            (e.id!.uuidString, [e.name, e.shortName ?? "", e.creditCode ?? "", e.unitCode, e.operatingAddress, e.registeredAddress ?? "", e.legalRepName ?? "",
-                                extraSearchText[e.id!] ?? ""].joined(separator: " "))
-        }, on: db)
+        try await EntitySearchIndex.indexNew(entities, extraText: extraSearchText, on: db)
     }
 
     static func unitCode(division: String, sequence: Int) -> String {
@@ -214,13 +211,9 @@ enum EntityQueries {
             .map { try $0.decode(column: "user_id", as: UUID.self) }
     }
 
-    /// Name, short name, codes, addresses and licence numbers; never personal data.
+    /// Refreshes the unit's search entry (name, codes, addresses, licence numbers; never personal data).
     static func reindex(_ entity: SupervisedEntity, on db: any Database) async throws {
-        let id = try entity.requireID()
-        let licences = try await LicenseQueries.numbers(entityID: id, on: db)
-        let text = ([entity.name, entity.shortName ?? "", entity.creditCode ?? "", entity.unitCode, entity.operatingAddress,
-                     entity.registeredAddress ?? "", entity.legalRepName ?? ""] + licences).joined(separator: " ")
-        try await SearchIndex.index(type: "entity", id: id.uuidString, text: text, on: db)
+        try await EntitySearchIndex.reindex(entity, on: db)
     }
 
     /// Hands every unit of one inspector to another in one step (a disabled inspector's units).

@@ -50,39 +50,37 @@ enum EntitySearch {
 
     static let pageSize = 50
 
-    /// How the search box narrows the list: not at all; to its matches, collected from the
-    /// full-text index and sorted; or, when they are many, by walking the pinyin index and probing
-    /// the full-text index row by row until the page is full.
+    /// How the search box narrows the list: not at all; to nothing (no searchable character); on
+    /// SQLite through the rank-ordered index (`EntitySearchIndex`), read in pinyin order and
+    /// stopped at the page's end; on PostgreSQL to the ids the GIN index matches.
     enum Search {
         case none
         case nothing
+        case ranked(match: String)
         case matches(String)
-        case probe(String)
     }
 
     /// Lists are counted up to this many; beyond it the count shows as "more than".
     static let matchCap = 20_000
+    /// A search is counted up to this many matches (counting reads each one).
+    static let searchCountCap = 2_000
 
-    /// Up to how many matches a search collects and sorts. Collecting costs about the same per
-    /// match as one probe, and a page of 50 needs 50 ÷ density probes, so the two cost the same at
-    /// about 5 × √(units): 1,600 matches among 100,000 units, 5,000 among 1,000,000.
-    static func collectLimit(on db: any Database) async throws -> Int {
-        guard db.engine == .sqlite else { return matchCap }
-        let units = try await db.sql.raw("SELECT MAX(rowid) AS n FROM entities").first()?.decode(column: "n", as: Int?.self) ?? 0
-        return max(500, min(matchCap, Int(5 * Double(units ?? 0).squareRoot())))
-    }
-
-    static func search(_ filters: Filters, cap: Int? = nil, on db: any Database) async throws -> Search {
+    static func search(_ filters: Filters, on db: any Database) -> Search {
         guard let q = filters.q?.trimmed.nilIfEmpty else { return .none }
-        guard SearchIndex.probe(type: "entity", query: q, column: "e.id", on: db) != nil else { return .nothing }
-        var limit = cap ?? 0
-        if cap == nil { limit = try await collectLimit(on: db) }
-        let count = try await SearchIndex.count(type: "entity", query: q, limit: limit + 1, on: db)
-        return count > limit ? .probe(q) : .matches(q)
+        let tokens = SearchTokenizer.queryTokens(q)
+        guard !tokens.isEmpty else { return .nothing }
+        return db.engine == .sqlite ? .ranked(match: tokens.map { "\"\($0)\"" }.joined(separator: " AND ")) : .matches(q)
     }
 
     static func base(_ filters: Filters, scope: DataScope, search: Search, on db: any Database) -> SQLSelectBuilder {
-        var query = db.sql.select().from(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")))
+        var query = db.sql.select()
+        if case .ranked(let match) = search {
+            // The full-text index drives the join (CROSS JOIN keeps that order) and yields its
+            // matches by rank, that is in pinyin order.
+            query = query.from(SQLRaw("entity_fts f CROSS JOIN entities e ON e.search_rank = f.rowid")).where(SQLQueryString("entity_fts MATCH \(bind: match)"))
+        } else {
+            query = query.from(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")))
+        }
         query = scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
         func value(_ text: String?) -> String? { text?.trimmed.nilIfEmpty }
         if let status = value(filters.status) {
@@ -106,48 +104,47 @@ enum EntitySearch {
             query = query.where(SQLQueryString("e.id IN (SELECT entity_id FROM entity_inspectors WHERE user_id = \(bind: inspector))"))
         }
         switch search {
-        case .none:
+        case .none, .ranked:
             break
         case .nothing:
             query = query.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
         case .matches(let text):
             if let match = SearchIndex.matching(type: "entity", query: text, column: "e.id", on: db) { query = query.where(match) }
-        case .probe(let text):
-            if let probe = SearchIndex.probe(type: "entity", query: text, column: "e.id", on: db) { query = query.where(probe) }
         }
         return query
     }
 
     static func list(_ filters: Filters, scope: DataScope, limit: Int = pageSize, cap: Int = matchCap, on db: any Database) async throws -> Result {
-        let search = try await search(filters, cap: cap == matchCap ? nil : cap, on: db)
-        // A broad search is not counted: counting would read every match, and the page walks the
-        // pinyin index and stops when it is full. Other lists are counted up to the cap.
-        var more = false
-        var total = cap
-        if case .probe = search {
-            more = true
-        } else {
-            let counting = base(filters, scope: scope, search: search, on: db).column(SQLLiteral.numeric("1"), as: "one").limit(cap + 1)
-            let counted = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from(SQLAlias(SQLGroupExpression(counting.query), as: SQLIdentifier("m"))).first()?.decode(column: "n", as: Int.self) ?? 0
-            more = counted > cap
-            total = min(counted, cap)
-        }
+        let search = search(filters, on: db)
+        var countCap = cap
+        if case .ranked = search { countCap = min(cap, searchCountCap) }
+        let counting = base(filters, scope: scope, search: search, on: db).column(SQLLiteral.numeric("1"), as: "one").limit(countCap + 1)
+        let counted = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SQLAlias(SQLGroupExpression(counting.query), as: SQLIdentifier("m"))).first()?.decode(column: "n", as: Int.self) ?? 0
+        let more = counted > countCap
+        let total = min(counted, countCap)
         let pages = max(1, (total + limit - 1) / limit)
         let page = min(max(filters.page ?? 1, 1), pages)
-        // A narrow search sorts its few matches: ordering by an expression keeps SQLite from walking
-        // the whole pinyin index to find them (3 s at 100,000 units).
-        let order: any SQLExpression = { if case .matches = search { return SQLRaw("e.pinyin_key || ''") } else { return SQLColumn("pinyin_key", table: "e") } }()
-        let rows = try await select(base(filters, scope: scope, search: search, on: db))
-            .orderBy(order).orderBy(SQLColumn("id", table: "e"))
+        let rows = try await select(base(filters, scope: scope, search: search, on: db)).orderBy(order(search)).orderBy(SQLColumn("id", table: "e"))
             .limit(limit).offset((page - 1) * limit).all()
         return Result(rows: try await decode(rows, on: db), total: total, more: more, page: page, pages: pages)
     }
 
+    /// Pinyin order: the rank of the ordered index on SQLite, the pinyin key elsewhere (a narrow
+    /// PostgreSQL search sorts its few matches; ordering by an expression keeps the planner from
+    /// walking the whole pinyin index to find them).
+    static func order(_ search: Search) -> any SQLExpression {
+        switch search {
+        case .ranked: SQLRaw("f.rowid")
+        case .matches: SQLRaw("e.pinyin_key || ''")
+        case .none, .nothing: SQLColumn("pinyin_key", table: "e")
+        }
+    }
+
     /// Every matching row, for an export (up to `cap`).
     static func all(_ filters: Filters, scope: DataScope, cap: Int, on db: any Database) async throws -> [Row] {
-        let search = try await search(filters, on: db)
-        let rows = try await select(base(filters, scope: scope, search: search, on: db)).orderBy(SQLColumn("pinyin_key", table: "e")).limit(cap).all()
+        let search = search(filters, on: db)
+        let rows = try await select(base(filters, scope: scope, search: search, on: db)).orderBy(order(search)).orderBy(SQLColumn("id", table: "e")).limit(cap).all()
         return try await decode(rows, on: db)
     }
 

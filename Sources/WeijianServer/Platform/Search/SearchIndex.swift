@@ -64,45 +64,6 @@ public enum SearchIndex {
         try await db.sql.raw("DELETE FROM search_docs WHERE doc_type = \(bind: type) AND doc_id = \(bind: id)").run()
     }
 
-    /// How many documents match, counting no further than `limit`. (On SQLite the full-text index
-    /// drives the join — `CROSS JOIN` fixes the order — otherwise the planner may walk every
-    /// document and probe the index for each.)
-    public static func count(type: String, query: String, limit: Int, on db: any Database) async throws -> Int {
-        let tokens = SearchTokenizer.queryTokens(query)
-        guard !tokens.isEmpty else { return 0 }
-        let row: (any SQLRow)?
-        switch db.engine {
-        case .sqlite:
-            row = try await db.sql.raw("""
-                SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_fts f CROSS JOIN search_docs d ON d.rowid = f.rowid
-                WHERE search_fts MATCH \(bind: tokens.map { "\"\($0)\"" }.joined(separator: " AND ")) AND d.doc_type = \(bind: type) LIMIT \(unsafeRaw: String(limit))) AS m
-                """).first()
-        case .postgres:
-            row = try await db.sql.raw("""
-                SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_docs WHERE doc_type = \(bind: type)
-                AND tokens @@ to_tsquery('simple', \(bind: tokens.joined(separator: " & "))) LIMIT \(unsafeRaw: String(limit))) AS m
-                """).first()
-        }
-        return try row?.decode(column: "n", as: Int.self) ?? 0
-    }
-
-    /// A per-row condition "this row's document matches": on SQLite a correlated probe of the
-    /// full-text index by rowid, so a broad search walks the caller's index in its sort order and
-    /// stops at the page's end instead of collecting every match first.
-    public static func probe(type: String, query: String, column: String, on db: any Database) -> (any SQLExpression)? {
-        let tokens = SearchTokenizer.queryTokens(query)
-        guard !tokens.isEmpty else { return nil }
-        switch db.engine {
-        case .sqlite:
-            let match = tokens.map { "\"\($0)\"" }.joined(separator: " AND ")
-            // The UUID column has NUMERIC affinity; comparing it with the TEXT doc_id as it is would
-            // keep SQLite from using the doc_id index (every probe read every document: 8 s).
-            return SQLQueryString("EXISTS (SELECT 1 FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid WHERE d.doc_type = \(bind: type) AND d.doc_id = CAST(\(SQLColumn.path(column)) AS TEXT) AND search_fts MATCH \(bind: match))")
-        case .postgres:
-            return matching(type: type, query: query, column: column, on: db)
-        }
-    }
-
     /// A condition `column IN (ids matching the query)`, to add to the caller's own scoped query.
     /// Returns nil when the query has no searchable token. With `uuidIDs`, document ids are UUIDs
     /// (stored as text on SQLite, compared as `uuid` on PostgreSQL).

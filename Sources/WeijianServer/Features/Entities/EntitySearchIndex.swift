@@ -1,0 +1,183 @@
+import Fluent
+import Foundation
+import SQLKit
+import WeijianCore
+
+/// The units' full-text index, kept so that a search reads its first page in pinyin order
+/// without collecting and sorting every match (DESIGN.md "Search"; issue 3: p99 under 50 ms over
+/// 1,000,000 units on SQLite).
+///
+/// On SQLite each unit has a `search_rank`: an integer that orders like (`pinyin_key`, `id`), with
+/// gaps between neighbours. The unit's tokens live in the FTS5 table `entity_fts` under that rank
+/// as rowid, and FTS5 yields matches in rowid order: `ORDER BY rowid LIMIT 50` stops after the
+/// first 50 matches, however many there are. A new or renamed unit takes the middle of the gap
+/// between its neighbours; a batch falling into one gap shares it evenly. When a gap is used up
+/// (about 40 halvings of the first spacing) every rank and the index are rebuilt.
+///
+/// On PostgreSQL the shared `search_docs` index (tsvector + GIN) is used as before.
+enum EntitySearchIndex {
+    /// The spacing of ranks after a rebuild: room for 40 halvings, and for 4 million units below 2^62.
+    static let spacing: Int64 = 1 << 40
+
+    /// Name, short name, codes, addresses, the legal representative's name and licence numbers;
+    /// never personal data of natural persons.
+    static func text(_ entity: SupervisedEntity, licences: [String]) -> String {
+        ([entity.name, entity.shortName ?? "", entity.creditCode ?? "", entity.unitCode, entity.operatingAddress,
+          entity.registeredAddress ?? "", entity.legalRepName ?? ""] + licences).joined(separator: " ")
+    }
+
+    /// Indexes units that are not indexed yet (a bulk insert), with extra text per unit (licence numbers).
+    static func indexNew(_ entities: [SupervisedEntity], extraText: [UUID: String], on db: any Database) async throws {
+        let documents = entities.map { e in (id: e.id!, text: text(e, licences: extraText[e.id!].map { [$0] } ?? [])) }
+        guard db.engine == .sqlite else {
+            try await SearchIndex.indexNew(type: "entity", documents: documents.map { ($0.id.uuidString, $0.text) }, on: db)
+            return
+        }
+        let tokens = await Parallel.map(documents) { SearchTokenizer.indexTokens($0.text).joined(separator: " ") }
+        let byID = Dictionary(zip(documents.map(\.id), tokens), uniquingKeysWith: { first, _ in first })
+        try await rankAndInsert(tokens: byID, on: db)
+    }
+
+    /// Replaces one unit's entry (after a change, a licence, an undone merge); a merged unit leaves the index.
+    static func reindex(_ entity: SupervisedEntity, on db: any Database) async throws {
+        let id = try entity.requireID()
+        guard db.engine == .sqlite else {
+            if entity.status == .merged {
+                try await SearchIndex.remove(type: "entity", id: id.uuidString, on: db)
+            } else {
+                try await SearchIndex.index(type: "entity", id: id.uuidString, text: text(entity, licences: try await LicenseQueries.numbers(entityID: id, on: db)), on: db)
+            }
+            return
+        }
+        try await remove(id, on: db)
+        guard entity.status != .merged else { return }
+        let tokens = SearchTokenizer.indexTokens(text(entity, licences: try await LicenseQueries.numbers(entityID: id, on: db))).joined(separator: " ")
+        try await rankAndInsert(tokens: [id: tokens], on: db)
+    }
+
+    /// Takes a unit out of the index (merged into another).
+    static func remove(_ id: UUID, on db: any Database) async throws {
+        guard db.engine == .sqlite else {
+            try await SearchIndex.remove(type: "entity", id: id.uuidString, on: db)
+            return
+        }
+        if let rank = try await db.sql.raw("SELECT search_rank FROM entities WHERE id = \(bind: id)").first()?.decode(column: "search_rank", as: Int64?.self) {
+            try await db.sql.raw("DELETE FROM entity_fts WHERE rowid = \(bind: rank)").run()
+            try await db.sql.raw("UPDATE entities SET search_rank = NULL WHERE id = \(bind: id)").run()
+        }
+    }
+
+    /// Gives every unranked unit a rank in its gap and indexes the tokens given for it; rebuilds
+    /// everything when a gap is used up.
+    static func rankAndInsert(tokens: [UUID: String], on db: any Database) async throws {
+        guard let ranks = try await assignRanks(on: db) else {
+            try await rebuild(on: db)
+            return
+        }
+        try await insert(ranks.compactMap { rank in tokens[rank.id].map { (rank.rank, $0) } }, on: db)
+        let missing = ranks.filter { tokens[$0.id] == nil }.map(\.id)
+        if !missing.isEmpty {
+            // Units left unranked earlier (none in normal operation): index them from their rows.
+            try await insert(try await tokensFromRows(ids: missing, on: db).compactMap { id, text in ranks.first { $0.id == id }.map { ($0.rank, text) } }, on: db)
+        }
+    }
+
+    static func insert(_ rows: [(rank: Int64, tokens: String)], on db: any Database) async throws {
+        for chunk in stride(from: 0, to: rows.count, by: 400) {
+            var insert = db.sql.insert(into: "entity_fts").columns("rowid", "tokens")
+            for row in rows[chunk..<min(chunk + 400, rows.count)] { insert = insert.values(SQLBind(row.rank), SQLBind(row.tokens)) }
+            try await insert.run()
+        }
+    }
+
+    /// Ranks for the unranked, unmerged units, between their ranked neighbours in (pinyin_key, id)
+    /// order; nil when some gap is too small for the units that fall into it.
+    static func assignRanks(on db: any Database) async throws -> [(id: UUID, rank: Int64)]? {
+        let rows = try await db.sql.raw("""
+            WITH fresh AS (
+              SELECT n.rowid AS rid, n.id AS id, n.pinyin_key AS k,
+                (SELECT p.search_rank FROM entities p WHERE p.pinyin_key <= n.pinyin_key AND p.search_rank IS NOT NULL
+                   AND NOT (p.pinyin_key = n.pinyin_key AND p.id >= n.id) ORDER BY p.pinyin_key DESC, p.id DESC LIMIT 1) AS lo,
+                (SELECT s.search_rank FROM entities s WHERE s.pinyin_key >= n.pinyin_key AND s.search_rank IS NOT NULL
+                   AND NOT (s.pinyin_key = n.pinyin_key AND s.id <= n.id) ORDER BY s.pinyin_key, s.id LIMIT 1) AS hi
+              FROM entities n WHERE n.search_rank IS NULL AND n.status <> 'merged'
+            )
+            SELECT rid, id, lo, hi, ROW_NUMBER() OVER (PARTITION BY lo ORDER BY k, id) AS rn, COUNT(*) OVER (PARTITION BY lo) AS cnt FROM fresh
+            """).all()
+        var assigned: [(rowid: Int64, id: UUID, rank: Int64)] = []
+        for row in rows {
+            let count = Int64(try row.decode(column: "cnt", as: Int.self))
+            let position = Int64(try row.decode(column: "rn", as: Int.self))
+            let lo = try row.decode(column: "lo", as: Int64?.self)
+            let hi = try row.decode(column: "hi", as: Int64?.self)
+            let (low, high): (Int64, Int64)
+            switch (lo, hi) {
+            case let (lo?, hi?): (low, high) = (lo, hi)
+            case let (lo?, nil): (low, high) = (lo, lo.addingReportingOverflow(spacing * (count + 1)).overflow ? Int64.max : lo + spacing * (count + 1))
+            case let (nil, hi?): (low, high) = (hi.subtractingReportingOverflow(spacing * (count + 1)).overflow ? Int64.min + 1 : hi - spacing * (count + 1), hi)
+            case (nil, nil): (low, high) = (0, spacing * (count + 1))
+            }
+            let step = (high - low) / (count + 1)
+            guard step >= 1 else { return nil }
+            assigned.append((try row.decode(column: "rid", as: Int64.self), try row.decode(column: "id", as: UUID.self), low + step * position))
+        }
+        for chunk in stride(from: 0, to: assigned.count, by: 400) {
+            let slice = assigned[chunk..<min(chunk + 400, assigned.count)]
+            let values = SQLList(slice.map { SQLGroupExpression([SQLBind($0.rowid), SQLBind($0.rank)]) as any SQLExpression })
+            try await db.sql.raw("UPDATE entities SET search_rank = r.column2 FROM (VALUES \(values)) AS r WHERE entities.rowid = r.column1").run()
+        }
+        return assigned.map { ($0.id, $0.rank) }
+    }
+
+    /// Every rank renumbered with full spacing and the index rebuilt from the units' rows: after a
+    /// gap is used up, and when the index is first created over existing units.
+    static func rebuild(on db: any Database) async throws {
+        guard db.engine == .sqlite else { return }
+        try await db.sql.raw("DELETE FROM entity_fts").run()
+        try await db.sql.raw("UPDATE entities SET search_rank = NULL").run()
+        guard let ranks = try await assignRanks(on: db) else { throw SearchRebuildError() }
+        for chunk in stride(from: 0, to: ranks.count, by: 2000) {
+            let slice = Array(ranks[chunk..<min(chunk + 2000, ranks.count)])
+            let texts = try await tokensFromRows(ids: slice.map(\.id), on: db)
+            let rankByID = Dictionary(slice.map { ($0.id, $0.rank) }, uniquingKeysWith: { first, _ in first })
+            try await insert(texts.compactMap { id, text in rankByID[id].map { ($0, text) } }, on: db)
+        }
+    }
+
+    struct SearchRebuildError: Error, CustomStringConvertible {
+        var description: String { "单位检索索引重建失败：排序号不足" }
+    }
+
+    /// Tokens for units read back from their rows and licences.
+    static func tokensFromRows(ids: [UUID], on db: any Database) async throws -> [(UUID, String)] {
+        guard !ids.isEmpty else { return [] }
+        let entities = try await SupervisedEntity.query(on: db).filter(\.$id ~~ ids).all()
+        var licences: [UUID: [String]] = [:]
+        for row in try await db.sql.select().columns("entity_id", "number").from(HealthLicense.schema).where(SQLIdentifier("entity_id"), .in, SQLGroupExpression(ids.map { SQLBind($0) as any SQLExpression })).all() {
+            licences[try row.decode(column: "entity_id", as: UUID.self), default: []].append(try row.decode(column: "number", as: String.self))
+        }
+        return entities.compactMap { entity in
+            entity.id.map { ($0, SearchTokenizer.indexTokens(text(entity, licences: licences[$0] ?? [])).joined(separator: " ")) }
+        }
+    }
+}
+
+/// Adds `search_rank` and the ordered full-text table on SQLite, and moves existing units from the
+/// shared index into it.
+struct CreateEntitySearchOrder: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard database.engine == .sqlite else { return }
+        try await database.sql.raw("ALTER TABLE entities ADD COLUMN search_rank INTEGER").run()
+        try await database.sql.raw("CREATE UNIQUE INDEX entities_search_rank ON entities (search_rank)").run()
+        try await database.sql.raw("CREATE VIRTUAL TABLE entity_fts USING fts5(tokens, content='', contentless_delete=1)").run()
+        try await database.sql.raw("DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_docs WHERE doc_type = 'entity')").run()
+        try await database.sql.raw("DELETE FROM search_docs WHERE doc_type = 'entity'").run()
+        try await EntitySearchIndex.rebuild(on: database)
+    }
+    func revert(on database: any Database) async throws {
+        guard database.engine == .sqlite else { return }
+        try await database.sql.raw("DROP TABLE entity_fts").run()
+        try await database.sql.raw("DROP INDEX entities_search_rank").run()
+        try await database.sql.raw("ALTER TABLE entities DROP COLUMN search_rank").run()
+    }
+}
