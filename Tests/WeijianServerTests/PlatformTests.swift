@@ -9,6 +9,16 @@ import WeijianCore
 
 @Suite("Platform services")
 struct PlatformTests {
+    @Test(arguments: [
+        (0.0, "1970-01-01 08:00"),
+        (1_795_881_540.0, "2026-11-28 23:59"),
+        (1_795_881_600.0, "2026-11-29 00:00"),
+        (-3_600.0 * 9, "1969-12-31 23:00"),
+    ])
+    func timesShowInChinaStandardTime(instant: Double, shown: String) {
+        #expect(Format.dateTime(Date(timeIntervalSince1970: instant)) == shown)
+    }
+
     @Test func concurrentNumberAllocationsNeverDuplicateOrSkip() async throws {
         try await withTestApp { app in
             // when

@@ -63,7 +63,7 @@ enum EntitySearch {
     /// Lists are counted up to this many; beyond it the count shows as "more than".
     static let matchCap = 20_000
     /// A search is counted up to this many matches (counting reads each one).
-    static let searchCountCap = 2_000
+    static let searchCountCap = 1_000
 
     static func search(_ filters: Filters, on db: any Database) -> Search {
         guard let q = filters.q?.trimmed.nilIfEmpty else { return .none }
@@ -125,26 +125,27 @@ enum EntitySearch {
         let total = min(counted, countCap)
         let pages = max(1, (total + limit - 1) / limit)
         let page = min(max(filters.page ?? 1, 1), pages)
-        let rows = try await select(base(filters, scope: scope, search: search, on: db)).orderBy(order(search)).orderBy(SQLColumn("id", table: "e"))
+        let rows = try await ordered(select(base(filters, scope: scope, search: search, on: db)), search)
             .limit(limit).offset((page - 1) * limit).all()
         return Result(rows: try await decode(rows, on: db), total: total, more: more, page: page, pages: pages)
     }
 
-    /// Pinyin order: the rank of the ordered index on SQLite, the pinyin key elsewhere (a narrow
-    /// PostgreSQL search sorts its few matches; ordering by an expression keeps the planner from
-    /// walking the whole pinyin index to find them).
-    static func order(_ search: Search) -> any SQLExpression {
+    /// Pinyin order: by rank on SQLite's ordered index (ranks are unique, and a second sort key
+    /// would make SQLite sort every match instead of stopping at the page's end); elsewhere by the
+    /// pinyin key and id (a narrow PostgreSQL search sorts its few matches: ordering by an
+    /// expression keeps the planner from walking the whole pinyin index to find them).
+    static func ordered(_ query: SQLSelectBuilder, _ search: Search) -> SQLSelectBuilder {
         switch search {
-        case .ranked: SQLRaw("f.rowid")
-        case .matches: SQLRaw("e.pinyin_key || ''")
-        case .none, .nothing: SQLColumn("pinyin_key", table: "e")
+        case .ranked: query.orderBy(SQLRaw("f.rowid"))
+        case .matches: query.orderBy(SQLRaw("e.pinyin_key || ''")).orderBy(SQLColumn("id", table: "e"))
+        case .none, .nothing: query.orderBy(SQLColumn("pinyin_key", table: "e")).orderBy(SQLColumn("id", table: "e"))
         }
     }
 
     /// Every matching row, for an export (up to `cap`).
     static func all(_ filters: Filters, scope: DataScope, cap: Int, on db: any Database) async throws -> [Row] {
         let search = search(filters, on: db)
-        let rows = try await select(base(filters, scope: scope, search: search, on: db)).orderBy(order(search)).orderBy(SQLColumn("id", table: "e")).limit(cap).all()
+        let rows = try await ordered(select(base(filters, scope: scope, search: search, on: db)), search).limit(cap).all()
         return try await decode(rows, on: db)
     }
 

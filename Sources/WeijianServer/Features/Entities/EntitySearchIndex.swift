@@ -135,17 +135,23 @@ enum EntitySearchIndex {
         guard db.engine == .sqlite else { return }
         try await db.sql.raw("DELETE FROM entity_fts").run()
         try await db.sql.raw("UPDATE entities SET search_rank = NULL").run()
-        guard let ranks = try await assignRanks(on: db) else { throw SearchRebuildError() }
-        for chunk in stride(from: 0, to: ranks.count, by: 2000) {
-            let slice = Array(ranks[chunk..<min(chunk + 2000, ranks.count)])
-            let texts = try await tokensFromRows(ids: slice.map(\.id), on: db)
-            let rankByID = Dictionary(slice.map { ($0.id, $0.rank) }, uniquingKeysWith: { first, _ in first })
+        // One pass in pinyin order (ranking unit by unit would look for ranked neighbours among
+        // none and read the whole order for each).
+        try await db.sql.raw("""
+            UPDATE entities SET search_rank = r.rn * \(unsafeRaw: String(spacing)) FROM (
+              SELECT rowid AS rid, ROW_NUMBER() OVER (ORDER BY pinyin_key, id) AS rn FROM entities WHERE status <> 'merged'
+            ) AS r WHERE entities.rowid = r.rid
+            """).run()
+        var after: Int64 = Int64.min
+        while true {
+            let rows = try await db.sql.raw("SELECT id, search_rank FROM entities WHERE search_rank > \(bind: after) ORDER BY search_rank LIMIT 5000").all()
+            guard !rows.isEmpty else { break }
+            let ranks = try rows.map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "search_rank", as: Int64.self)) }
+            let texts = try await tokensFromRows(ids: ranks.map(\.0), on: db)
+            let rankByID = Dictionary(ranks, uniquingKeysWith: { first, _ in first })
             try await insert(texts.compactMap { id, text in rankByID[id].map { ($0, text) } }, on: db)
+            after = ranks.last!.1
         }
-    }
-
-    struct SearchRebuildError: Error, CustomStringConvertible {
-        var description: String { "单位检索索引重建失败：排序号不足" }
     }
 
     /// Tokens for units read back from their rows and licences.
@@ -156,9 +162,8 @@ enum EntitySearchIndex {
         for row in try await db.sql.select().columns("entity_id", "number").from(HealthLicense.schema).where(SQLIdentifier("entity_id"), .in, SQLGroupExpression(ids.map { SQLBind($0) as any SQLExpression })).all() {
             licences[try row.decode(column: "entity_id", as: UUID.self), default: []].append(try row.decode(column: "number", as: String.self))
         }
-        return entities.compactMap { entity in
-            entity.id.map { ($0, SearchTokenizer.indexTokens(text(entity, licences: licences[$0] ?? [])).joined(separator: " ")) }
-        }
+        let documents = entities.compactMap { entity in entity.id.map { ($0, text(entity, licences: licences[$0] ?? [])) } }
+        return await Parallel.map(documents) { id, text in (id, SearchTokenizer.indexTokens(text).joined(separator: " ")) }
     }
 }
 
@@ -167,12 +172,15 @@ enum EntitySearchIndex {
 struct CreateEntitySearchOrder: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard database.engine == .sqlite else { return }
-        try await database.sql.raw("ALTER TABLE entities ADD COLUMN search_rank INTEGER").run()
-        try await database.sql.raw("CREATE UNIQUE INDEX entities_search_rank ON entities (search_rank)").run()
-        try await database.sql.raw("CREATE VIRTUAL TABLE entity_fts USING fts5(tokens, content='', contentless_delete=1)").run()
-        try await database.sql.raw("DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_docs WHERE doc_type = 'entity')").run()
-        try await database.sql.raw("DELETE FROM search_docs WHERE doc_type = 'entity'").run()
-        try await EntitySearchIndex.rebuild(on: database)
+        // One transaction: an interrupted upgrade leaves the old index in place, not half a new one.
+        try await database.transaction { tx in
+            try await tx.sql.raw("ALTER TABLE entities ADD COLUMN search_rank INTEGER").run()
+            try await tx.sql.raw("CREATE UNIQUE INDEX entities_search_rank ON entities (search_rank)").run()
+            try await tx.sql.raw("CREATE VIRTUAL TABLE entity_fts USING fts5(tokens, content='', contentless_delete=1)").run()
+            try await tx.sql.raw("DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_docs WHERE doc_type = 'entity')").run()
+            try await tx.sql.raw("DELETE FROM search_docs WHERE doc_type = 'entity'").run()
+            try await EntitySearchIndex.rebuild(on: tx)
+        }
     }
     func revert(on database: any Database) async throws {
         guard database.engine == .sqlite else { return }
