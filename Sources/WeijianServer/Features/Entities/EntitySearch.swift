@@ -159,14 +159,26 @@ enum EntitySearch {
     }
 
     static func decode(_ rows: [any SQLRow], on db: any Database) async throws -> [Row] {
-        let categories = try await LicenseQueries.categoryMap(on: db)
-        let departments = Dictionary(uniqueKeysWithValues: try await Department.query(on: db).all().compactMap { d in d.id.map { ($0, d.name) } })
+        // Names of the page's categories and departments only, read without building models (loading
+        // every category as a Fluent model was a sixth of a search at 1,000,000 units).
+        let codes = Set(try rows.map { try $0.decode(column: "category_code", as: String.self) })
+        var categories: [String: String] = [:]
+        if !codes.isEmpty {
+            for row in try await db.sql.select().columns("code", "name").from(SupervisionCategory.schema)
+                .where(SQLIdentifier("code"), .in, SQLGroupExpression(codes.map { SQLBind($0) as any SQLExpression })).all() {
+                categories[try row.decode(column: "code", as: String.self)] = try row.decode(column: "name", as: String.self)
+            }
+        }
+        var departments: [UUID: String] = [:]
+        for row in try await db.sql.select().columns("id", "name").from(Department.schema).all() {
+            departments[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "name", as: String.self)
+        }
         return try rows.map { row in
             let category = try row.decode(column: "category_code", as: String.self)
             return Row(id: try row.decode(column: "id", as: UUID.self).uuidString, unitCode: try row.decode(column: "unit_code", as: String.self),
                        name: try row.decode(column: "name", as: String.self), shortName: try row.decode(column: "short_name", as: String?.self) ?? "",
                        creditCode: try row.decode(column: "credit_code", as: String?.self) ?? "",
-                       category: categories[category]?.name ?? category, categoryCode: category,
+                       category: categories[category] ?? category, categoryCode: category,
                        division: try row.decode(column: "division_code", as: String.self),
                        address: try row.decode(column: "operating_address", as: String.self),
                        legalRepName: try row.decode(column: "legal_rep_name", as: String?.self) ?? "",
