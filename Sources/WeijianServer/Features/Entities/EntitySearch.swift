@@ -18,6 +18,11 @@ enum EntitySearch {
         var source: String?
         var inspector: String?
         var page: Int?
+
+        /// A filter other than the search box is set.
+        var narrows: Bool {
+            [category, division, area, department, status, grade, source, inspector].contains { $0?.trimmed.isEmpty == false }
+        }
     }
 
     struct Row: Content {
@@ -118,7 +123,13 @@ enum EntitySearch {
         let search = search(filters, on: db)
         var countCap = cap
         if case .ranked = search { countCap = min(cap, searchCountCap) }
-        let counting = base(filters, scope: scope, search: search, on: db).column(SQLLiteral.numeric("1"), as: "one").limit(countCap + 1)
+        var counting = base(filters, scope: scope, search: search, on: db).column(SQLLiteral.numeric("1"), as: "one").limit(countCap + 1)
+        if case .ranked(let match) = search, scope.departments == nil, scope.categories == nil, scope.areas == nil, !filters.narrows {
+            // Nothing to check on the unit's row (merged units are not in the index): count in the
+            // index alone instead of reading each match's row (26 ms → 1 ms for 1,000 matches).
+            counting = db.sql.select().column(SQLLiteral.numeric("1"), as: "one").from("entity_fts")
+                .where(SQLQueryString("entity_fts MATCH \(bind: match)")).limit(countCap + 1)
+        }
         let counted = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(SQLAlias(SQLGroupExpression(counting.query), as: SQLIdentifier("m"))).first()?.decode(column: "n", as: Int.self) ?? 0
         let more = counted > countCap
