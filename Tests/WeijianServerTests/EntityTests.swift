@@ -193,6 +193,13 @@ struct EntityTests {
             #expect(ranks.map(\.0) == ["阿里宾馆", "安居宾馆", "北京宾馆"])
             #expect(ranks.map(\.1) == [1, 2, 3].map { $0 * EntitySearchIndex.spacing }, "ranks were renumbered with full spacing")
             #expect(try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, on: app.db).rows.map(\.name) == ["阿里宾馆", "安居宾馆", "北京宾馆"])
+            // and an import into a gap with no room rebuilds it too
+            try await app.db.sql.raw("UPDATE entities SET search_rank = search_rank / \(bind: EntitySearchIndex.spacing) + 100").run()
+            let csv = "单位名称,经营地址,行政区划代码,专业类别\n阿三宾馆,鼓楼区四路1号,350102,GG0101\n"
+            let report = try await EntityImport.run(data: Data(csv.utf8), filename: "u.csv", options: .init(dryRun: false, updateExisting: false), actor: .system,
+                                                    crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            #expect(report.committed)
+            #expect(try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, on: app.db).rows.map(\.name) == ["阿里宾馆", "阿三宾馆", "安居宾馆", "北京宾馆"])
         }
     }
 

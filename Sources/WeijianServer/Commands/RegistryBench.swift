@@ -38,7 +38,9 @@ enum RegistryBench {
         let plain = try await timed {
             try await app.db.writeTransaction { tx in
                 for chunk in stride(from: 0, to: inputs.count, by: 200) {
-                    var insert = tx.sql.insert(into: "bench_entities").columns(EntityQueries.storedColumns)
+                    // On SQLite the import also stores each unit's search rank: the baseline writes one too.
+                    let ranked = tx.engine == .sqlite
+                    var insert = tx.sql.insert(into: "bench_entities").columns(EntityQueries.storedColumns + (ranked ? ["search_rank"] : []))
                     for (offset, input) in inputs[chunk..<min(chunk + 200, inputs.count)].enumerated() {
                         let values: [(any Encodable & Sendable)?] = [
                             UUID(), "B\(chunk + offset)", input.name, input.shortName, input.creditCode, nil, nil, input.legalRepName, input.legalRepIDNumber,
@@ -48,7 +50,8 @@ enum RegistryBench {
                             Int(input.certifiedEmployees ?? ""), Int(input.trainedEmployees ?? ""), nil, nil, input.area, "{}", "external", input.name,
                             input.operatingAddress, input.name, "operating", Date(), Date(),
                         ]
-                        insert = insert.values(values.map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
+                        let rank: [(any Encodable & Sendable)?] = ranked ? [Int64(chunk + offset + 1) << 30] : []
+                        insert = insert.values((values + rank).map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
                     }
                     try await insert.run()
                 }

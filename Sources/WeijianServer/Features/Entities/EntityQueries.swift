@@ -82,8 +82,17 @@ enum EntityQueries {
                        "area", "extension", "source", "name_key", "address_key", "pinyin_key", "status", "created_at", "updated_at"]
 
     static func insertMany(_ entities: [SupervisedEntity], origin: Origin, extraSearchText: [UUID: String] = [:], on db: any Database, now: Date) async throws {
+        if entities.count > EntitySearchIndex.maxBatch {
+            for start in stride(from: 0, to: entities.count, by: EntitySearchIndex.maxBatch) {
+                try await insertMany(Array(entities[start..<min(start + EntitySearchIndex.maxBatch, entities.count)]), origin: origin,
+                                     extraSearchText: extraSearchText, on: db, now: now)
+            }
+            return
+        }
+        // On SQLite each row is stored with its place in the ordered search index (not updated after).
+        let ranks = try await EntitySearchIndex.ranksForNew(entities, on: db)
         for chunk in stride(from: 0, to: entities.count, by: 200) {
-            var insert = db.sql.insert(into: SupervisedEntity.schema).columns(storedColumns)
+            var insert = db.sql.insert(into: SupervisedEntity.schema).columns(storedColumns + (ranks == nil ? [] : ["search_rank"]))
             var history = db.sql.insert(into: "entity_history").columns("entity_id", "at", "actor_id", "actor_name", "action", "changes", "comment")
             for e in entities[chunk..<min(chunk + 200, entities.count)] {
                 let values: [any SQLExpression] = [
@@ -95,14 +104,14 @@ enum EntityQueries {
                     SQLBind(e.trainedEmployees), SQLBind(e.grade), SQLBind(e.riskLevel), SQLBind(e.area), SQLBind(e.extensionJSON), SQLBind(e.source),
                     SQLBind(e.nameKey), SQLBind(e.addressKey), SQLBind(e.pinyinKey), SQLBind(e.status.rawValue), SQLBind(e.createdAt), SQLBind(e.updatedAt),
                 ]
-                insert = insert.values(values)
+                insert = insert.values(values + (ranks.map { [SQLBind($0[e.id!])] } ?? []))
                 history = history.values(SQLBind(e.id), SQLBind(now.millis), SQLBind(origin.actor.id), SQLBind(origin.actor.name), SQLBind(origin.action),
                                          SQLBind("[]"), SQLBind(origin.comment))
             }
             try await insert.run()
             try await history.run()
         }
-        try await EntitySearchIndex.indexNew(entities, extraText: extraSearchText, on: db)
+        try await EntitySearchIndex.indexNew(entities, ranks: ranks ?? [:], extraText: extraSearchText, on: db)
     }
 
     static func unitCode(division: String, sequence: Int) -> String {

@@ -26,16 +26,50 @@ enum EntitySearchIndex {
           entity.registeredAddress ?? "", entity.legalRepName ?? ""] + licences).joined(separator: " ")
     }
 
-    /// Indexes units that are not indexed yet (a bulk insert), with extra text per unit (licence numbers).
-    static func indexNew(_ entities: [SupervisedEntity], extraText: [UUID: String], on db: any Database) async throws {
+    /// Ranks for units about to be inserted, between their ranked neighbours; an empty map when a
+    /// gap has no room (the units then go in unranked and `indexNew` rebuilds the order); nil on
+    /// PostgreSQL.
+    static func ranksForNew(_ entities: [SupervisedEntity], on db: any Database) async throws -> [UUID: Int64]? {
+        guard db.engine == .sqlite else { return nil }
+        guard !entities.isEmpty else { return [:] }
+        precondition(entities.count <= maxBatch, "place at most \(maxBatch) units at once")
+        let incoming = SQLList(entities.map { SQLGroupExpression([SQLBind($0.id), SQLBind($0.pinyinKey)]) as any SQLExpression })
+        let rows = try await db.sql.raw("""
+            WITH incoming AS (SELECT column1 AS id, column2 AS k FROM (VALUES \(incoming))),
+            fresh AS (SELECT 0 AS rid, i.id AS id, i.k AS k, \(unsafeRaw: neighbours("i")) FROM incoming i)
+            SELECT rid, id, lo, hi, ROW_NUMBER() OVER (PARTITION BY lo ORDER BY k, id) AS rn, COUNT(*) OVER (PARTITION BY lo) AS cnt FROM fresh
+            """).all()
+        guard let placed = try place(rows) else { return [:] }
+        return Dictionary(placed.map { ($0.id, $0.rank) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Most units placed by one statement (two bound values each, under SQLite's 32,766).
+    static let maxBatch = 5000
+
+    /// The subqueries that find a unit's ranked neighbours in (pinyin_key, id) order, for the row alias `row` with columns k and id.
+    static func neighbours(_ row: String, key: String = "k") -> String {
+        """
+        (SELECT p.search_rank FROM entities p WHERE p.pinyin_key <= \(row).\(key) AND p.search_rank IS NOT NULL
+           AND NOT (p.pinyin_key = \(row).\(key) AND p.id >= \(row).id) ORDER BY p.pinyin_key DESC, p.id DESC LIMIT 1) AS lo,
+        (SELECT s.search_rank FROM entities s WHERE s.pinyin_key >= \(row).\(key) AND s.search_rank IS NOT NULL
+           AND NOT (s.pinyin_key = \(row).\(key) AND s.id <= \(row).id) ORDER BY s.pinyin_key, s.id LIMIT 1) AS hi
+        """
+    }
+
+    /// Indexes units just inserted with the ranks `ranksForNew` gave them, with extra text per
+    /// unit (licence numbers); rebuilds the order when some of them could not be ranked.
+    static func indexNew(_ entities: [SupervisedEntity], ranks: [UUID: Int64], extraText: [UUID: String], on db: any Database) async throws {
         let documents = entities.map { e in (id: e.id!, text: text(e, licences: extraText[e.id!].map { [$0] } ?? [])) }
         guard db.engine == .sqlite else {
             try await SearchIndex.indexNew(type: "entity", documents: documents.map { ($0.id.uuidString, $0.text) }, on: db)
             return
         }
+        guard documents.allSatisfy({ ranks[$0.id] != nil }) else {
+            try await rebuild(on: db)
+            return
+        }
         let tokens = await Parallel.map(documents) { SearchTokenizer.indexTokens($0.text).joined(separator: " ") }
-        let byID = Dictionary(zip(documents.map(\.id), tokens), uniquingKeysWith: { first, _ in first })
-        try await rankAndInsert(tokens: byID, on: db)
+        try await insert(zip(documents, tokens).map { (ranks[$0.0.id]!, $0.1) }, on: db)
     }
 
     /// Replaces one unit's entry (after a change, a licence, an undone merge); a merged unit leaves the index.
@@ -90,20 +124,28 @@ enum EntitySearchIndex {
         }
     }
 
-    /// Ranks for the unranked, unmerged units, between their ranked neighbours in (pinyin_key, id)
-    /// order; nil when some gap is too small for the units that fall into it.
+    /// Ranks for the unranked, unmerged units already in the table (a changed or restored unit),
+    /// between their ranked neighbours; nil when some gap is too small for the units that fall into it.
     static func assignRanks(on db: any Database) async throws -> [(id: UUID, rank: Int64)]? {
         let rows = try await db.sql.raw("""
             WITH fresh AS (
-              SELECT n.rowid AS rid, n.id AS id, n.pinyin_key AS k,
-                (SELECT p.search_rank FROM entities p WHERE p.pinyin_key <= n.pinyin_key AND p.search_rank IS NOT NULL
-                   AND NOT (p.pinyin_key = n.pinyin_key AND p.id >= n.id) ORDER BY p.pinyin_key DESC, p.id DESC LIMIT 1) AS lo,
-                (SELECT s.search_rank FROM entities s WHERE s.pinyin_key >= n.pinyin_key AND s.search_rank IS NOT NULL
-                   AND NOT (s.pinyin_key = n.pinyin_key AND s.id <= n.id) ORDER BY s.pinyin_key, s.id LIMIT 1) AS hi
+              SELECT n.rowid AS rid, n.id AS id, n.pinyin_key AS k, \(unsafeRaw: neighbours("n", key: "pinyin_key"))
               FROM entities n WHERE n.search_rank IS NULL AND n.status <> 'merged'
             )
             SELECT rid, id, lo, hi, ROW_NUMBER() OVER (PARTITION BY lo ORDER BY k, id) AS rn, COUNT(*) OVER (PARTITION BY lo) AS cnt FROM fresh
             """).all()
+        guard let assigned = try place(rows) else { return nil }
+        for chunk in stride(from: 0, to: assigned.count, by: 400) {
+            let slice = assigned[chunk..<min(chunk + 400, assigned.count)]
+            let values = SQLList(slice.map { SQLGroupExpression([SQLBind($0.rowid), SQLBind($0.rank)]) as any SQLExpression })
+            try await db.sql.raw("UPDATE entities SET search_rank = r.column2 FROM (VALUES \(values)) AS r WHERE entities.rowid = r.column1").run()
+        }
+        return assigned.map { ($0.id, $0.rank) }
+    }
+
+    /// Ranks from rows of (rid, id, lo, hi, rn, cnt): the units sharing a gap spread evenly over
+    /// it; nil when a gap has no room for its units.
+    static func place(_ rows: [any SQLRow]) throws -> [(rowid: Int64, id: UUID, rank: Int64)]? {
         var assigned: [(rowid: Int64, id: UUID, rank: Int64)] = []
         for row in rows {
             let count = Int64(try row.decode(column: "cnt", as: Int.self))
@@ -121,12 +163,7 @@ enum EntitySearchIndex {
             guard step >= 1 else { return nil }
             assigned.append((try row.decode(column: "rid", as: Int64.self), try row.decode(column: "id", as: UUID.self), low + step * position))
         }
-        for chunk in stride(from: 0, to: assigned.count, by: 400) {
-            let slice = assigned[chunk..<min(chunk + 400, assigned.count)]
-            let values = SQLList(slice.map { SQLGroupExpression([SQLBind($0.rowid), SQLBind($0.rank)]) as any SQLExpression })
-            try await db.sql.raw("UPDATE entities SET search_rank = r.column2 FROM (VALUES \(values)) AS r WHERE entities.rowid = r.column1").run()
-        }
-        return assigned.map { ($0.id, $0.rank) }
+        return assigned
     }
 
     /// Every rank renumbered with full spacing and the index rebuilt from the units' rows: after a
