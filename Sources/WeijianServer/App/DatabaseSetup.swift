@@ -66,6 +66,9 @@ extension Database {
             await SQLiteWriteLock.shared.lock()
             do {
                 let result = try await withConnection { conn in
+                    // A larger page cache for the connection (SQLite's default is 2 MB): writes into
+                    // a registry of a million units touch index pages all over a multi-GB file.
+                    try await conn.sql.raw("PRAGMA cache_size = -131072").run()
                     try await conn.sql.raw("BEGIN IMMEDIATE").run()
                     do {
                         let result = try await WriteTransactionContext.$database.withValue(conn) { try await body(conn) }
