@@ -26,26 +26,33 @@ enum DivisionPrefix {
         "省": ["级", "钱", "心"],
     ]
 
-    /// `text` without up to `levels` leading divisions ending in one of `suffixes`.
+    static let unitSuffixScalars = unitSuffixes.map { Array($0.unicodeScalars) }
+    static let addressSuffixScalars = addressSuffixes.map { Array($0.unicodeScalars) }
+
+    /// `text` without up to `levels` leading divisions ending in one of `suffixes`. Works on
+    /// Unicode scalars (every character of a division is one): Character comparisons normalise
+    /// and cost a bulk import more than its encryption.
     static func strip(_ text: String, suffixes: [String], levels: Int) -> String {
-        var rest = Substring(text)
+        let scalars = Array(text.unicodeScalars)
+        let endings = suffixes == addressSuffixes ? addressSuffixScalars : suffixes == unitSuffixes ? unitSuffixScalars : suffixes.map { Array($0.unicodeScalars) }
+        var start = 0
         for _ in 0..<levels {
-            guard let length = divisionLength(at: rest, suffixes: suffixes) else { break }
-            rest = rest.dropFirst(length)
+            guard let length = divisionLength(scalars, from: start, suffixes: endings) else { break }
+            start += length
         }
-        return String(rest)
+        return start == 0 ? text : String(String.UnicodeScalarView(scalars[start...]))
     }
 
-    /// The length of the shortest division at the start of `text`, if there is one.
-    static func divisionLength(at text: Substring, suffixes: [String]) -> Int? {
-        let characters = Array(text.prefix(11))
-        for length in 2...8 where length + 2 <= characters.count {
-            let run = characters[..<length]
-            guard run.allSatisfy({ $0.unicodeScalars.allSatisfy(SearchTokenizer.isHan) }) else { return nil }
-            // Standard-library comparisons only: Foundation's hasSuffix goes through NSString on Linux.
-            guard let suffix = suffixes.first(where: { run.count >= $0.count && run.suffix($0.count).elementsEqual($0) }) else { continue }
-            if protectedEndings.contains(String(run.suffix(2))) { return nil }
-            if let last = suffix.last, protectedFollowers[last]?.contains(characters[length]) == true { return nil }
+    /// The length of the shortest division at `start`, if there is one.
+    static func divisionLength(_ scalars: [Unicode.Scalar], from start: Int, suffixes: [[Unicode.Scalar]]) -> Int? {
+        let available = min(11, scalars.count - start)
+        guard available >= 4, SearchTokenizer.isHan(scalars[start]) else { return nil }
+        for length in 2...8 where length + 2 <= available {
+            guard SearchTokenizer.isHan(scalars[start + length - 1]) else { return nil }
+            let end = start + length
+            guard let suffix = suffixes.first(where: { length >= $0.count && scalars[(end - $0.count)..<end].elementsEqual($0) }) else { continue }
+            if protectedEndings.contains(String(String.UnicodeScalarView(scalars[(end - 2)..<end]))) { return nil }
+            if let last = suffix.last, protectedFollowers[Character(last)]?.contains(Character(scalars[end])) == true { return nil }
             return length
         }
         return nil

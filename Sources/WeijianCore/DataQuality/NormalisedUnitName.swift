@@ -19,11 +19,11 @@ public struct NormalisedUnitName: Hashable, Sendable {
     static let legalForms = ["有限公司", "公司"]
 
     public init(_ raw: String) {
-        let folded = ChineseTextFolding.fold(raw).replacingOccurrences(of: "有限责任公司", with: "有限公司")
+        let folded = ChineseTextFolding.fold(raw).replacingScalars("有限责任公司", with: "有限公司")
         text = DivisionPrefix.strip(folded, suffixes: DivisionPrefix.unitSuffixes, levels: 3)
         let (brand, branch) = Self.splitBranch(text)
         self.branch = branch
-        var core = brand.replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")
+        var core = String(String.UnicodeScalarView(brand.unicodeScalars.filter { $0 != "(" && $0 != ")" }))
         if let form = Self.legalForms.first(where: { core.hasSuffix($0) && core.count > $0.count + 1 }) {
             core.removeLast(form.count)
         }

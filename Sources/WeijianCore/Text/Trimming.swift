@@ -13,12 +13,40 @@ extension String {
         return String(scalars[first...last])
     }
 
+    /// Every occurrence of `target` replaced, compared scalar by scalar (Foundation's
+    /// `replacingOccurrences` goes through NSString on Linux).
+    public func replacingScalars(_ target: String, with replacement: String) -> String {
+        let pattern = Array(target.unicodeScalars)
+        guard let first = pattern.first else { return self }
+        let scalars = Array(unicodeScalars)
+        guard scalars.contains(first) else { return self }
+        var result = String.UnicodeScalarView()
+        var index = 0
+        var changed = false
+        while index < scalars.count {
+            if scalars[index] == first, index + pattern.count <= scalars.count, scalars[index..<(index + pattern.count)].elementsEqual(pattern) {
+                result.append(contentsOf: replacement.unicodeScalars)
+                index += pattern.count
+                changed = true
+            } else {
+                result.append(scalars[index])
+                index += 1
+            }
+        }
+        return changed ? String(result) : self
+    }
+
     /// nil for the empty string.
     public var nilIfEmpty: String? { isEmpty ? nil : self }
 }
 
 /// Work spread over the machine's cores, results in input order: for the CPU-bound preparation
 /// of bulk imports (validation, encryption, keys), not for anything that touches the database.
+///
+/// The work runs on threads of its own, not in Swift's cooperative pool: that pool has one thread
+/// per core, and a long map there kept the task that writes to the database (and every web
+/// request) waiting for a free thread after each query — a bulk import's writer stood idle for
+/// most of each batch while the next batch was prepared.
 public enum Parallel {
     /// Carries a value built in one task to the task that awaits it (each value is built and
     /// handed over once, never shared).
@@ -31,14 +59,35 @@ public enum Parallel {
         let workers = max(1, min(System.coreCount, items.count / 64))
         guard workers > 1 else { return items.map(transform) }
         let size = (items.count + workers - 1) / workers
-        return await withTaskGroup(of: (Int, Handoff<[Result]>).self) { group in
-            for start in stride(from: 0, to: items.count, by: size) {
+        let starts = Array(stride(from: 0, to: items.count, by: size))
+        let parts = Parts<Result>(count: starts.count)
+        return await withCheckedContinuation { continuation in
+            for (index, start) in starts.enumerated() {
                 let slice = Array(items[start..<min(start + size, items.count)])
-                group.addTask { (start, Handoff(value: slice.map(transform))) }
+                Thread.detachNewThread {
+                    if let all = parts.store(slice.map(transform), at: index) { continuation.resume(returning: all) }
+                }
             }
-            var parts: [(Int, [Result])] = []
-            for await (start, part) in group { parts.append((start, part.value)) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    /// The workers' results; the last worker to finish gets them all, in order.
+    final class Parts<Result>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var parts: [[Result]?]
+        private var missing: Int
+
+        init(count: Int) {
+            parts = Array(repeating: nil, count: count)
+            missing = count
+        }
+
+        func store(_ part: [Result], at index: Int) -> [Result]? {
+            lock.lock()
+            defer { lock.unlock() }
+            parts[index] = part
+            missing -= 1
+            return missing == 0 ? parts.flatMap { $0! } : nil
         }
     }
 }

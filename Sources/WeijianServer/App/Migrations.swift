@@ -29,6 +29,7 @@ enum Migrations {
             CreateImportBatch(),
             CreateAttachments(),
             CreateEntitySearchOrder(),
+            CreateEntityPinyinOrderIndex(),
         ] as [any Migration])
     }
 

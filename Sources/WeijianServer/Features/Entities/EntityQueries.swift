@@ -91,26 +91,24 @@ enum EntityQueries {
         }
         // On SQLite each row is stored with its place in the ordered search index (not updated after).
         let ranks = try await EntitySearchIndex.ranksForNew(entities, on: db)
-        for chunk in stride(from: 0, to: entities.count, by: 200) {
-            var insert = db.sql.insert(into: SupervisedEntity.schema).columns(storedColumns + (ranks == nil ? [] : ["search_rank"]))
-            var history = db.sql.insert(into: "entity_history").columns("entity_id", "at", "actor_id", "actor_name", "action", "changes", "comment")
-            for e in entities[chunk..<min(chunk + 200, entities.count)] {
-                let values: [any SQLExpression] = [
-                    SQLBind(e.id), SQLBind(e.unitCode), SQLBind(e.name), SQLBind(e.shortName), SQLBind(e.creditCode), SQLBind(e.departmentID), SQLBind(e.mergedInto),
-                    SQLBind(e.legalRepName), SQLBind(e.legalRepIDCipher), SQLBind(e.legalRepIDIndex), SQLBind(e.legalRepPhoneCipher), SQLBind(e.legalRepPhoneIndex),
-                    SQLBind(e.contactName), SQLBind(e.contactPhoneCipher), SQLBind(e.contactPhoneIndex), SQLBind(e.registeredAddress), SQLBind(e.operatingAddress),
-                    SQLBind(e.divisionCode), SQLBind(e.township), SQLBind(e.latitude), SQLBind(e.longitude), SQLBind(e.economicType), SQLBind(e.industry),
-                    SQLBind(e.categoryCode), SQLBind(e.topCategory), SQLBind(e.businessScope), SQLBind(e.employees), SQLBind(e.certifiedEmployees),
-                    SQLBind(e.trainedEmployees), SQLBind(e.grade), SQLBind(e.riskLevel), SQLBind(e.area), SQLBind(e.extensionJSON), SQLBind(e.source),
-                    SQLBind(e.nameKey), SQLBind(e.addressKey), SQLBind(e.pinyinKey), SQLBind(e.status.rawValue), SQLBind(e.createdAt), SQLBind(e.updatedAt),
-                ]
-                insert = insert.values(values + (ranks.map { [SQLBind($0[e.id!])] } ?? []))
-                history = history.values(SQLBind(e.id), SQLBind(now.millis), SQLBind(origin.actor.id), SQLBind(origin.actor.name), SQLBind(origin.action),
-                                         SQLBind("[]"), SQLBind(origin.comment))
-            }
-            try await insert.run()
-            try await history.run()
+        var rows: [[BulkInsert.Value]] = []
+        var history: [[BulkInsert.Value]] = []
+        rows.reserveCapacity(entities.count)
+        history.reserveCapacity(entities.count)
+        for e in entities {
+            rows.append([
+                .uuid(e.id), .text(e.unitCode), .text(e.name), .text(e.shortName), .text(e.creditCode), .uuid(e.departmentID), .uuid(e.mergedInto),
+                .text(e.legalRepName), .text(e.legalRepIDCipher), .text(e.legalRepIDIndex), .text(e.legalRepPhoneCipher), .text(e.legalRepPhoneIndex),
+                .text(e.contactName), .text(e.contactPhoneCipher), .text(e.contactPhoneIndex), .text(e.registeredAddress), .text(e.operatingAddress),
+                .text(e.divisionCode), .text(e.township), .double(e.latitude), .double(e.longitude), .text(e.economicType), .text(e.industry),
+                .text(e.categoryCode), .text(e.topCategory), .text(e.businessScope), .int(e.employees), .int(e.certifiedEmployees),
+                .int(e.trainedEmployees), .text(e.grade), .text(e.riskLevel), .text(e.area), .text(e.extensionJSON), .text(e.source),
+                .text(e.nameKey), .text(e.addressKey), .text(e.pinyinKey), .text(e.status.rawValue), .date(e.createdAt), .date(e.updatedAt),
+            ] + (ranks.map { [.int($0[e.id!].map(Int.init))] } ?? []))
+            history.append([.uuid(e.id), .int(Int(now.millis)), .text(origin.actor.id), .text(origin.actor.name), .text(origin.action), .text("[]"), .text(origin.comment)])
         }
+        try await BulkInsert.run(into: SupervisedEntity.schema, columns: storedColumns + (ranks == nil ? [] : ["search_rank"]), rows: rows, on: db)
+        try await BulkInsert.run(into: "entity_history", columns: ["entity_id", "at", "actor_id", "actor_name", "action", "changes", "comment"], rows: history, on: db)
         try await EntitySearchIndex.indexNew(entities, ranks: ranks ?? [:], extraText: extraSearchText, on: db)
     }
 

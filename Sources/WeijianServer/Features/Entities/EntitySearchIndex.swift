@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import WeijianCore
@@ -33,13 +34,18 @@ enum EntitySearchIndex {
         guard db.engine == .sqlite else { return nil }
         guard !entities.isEmpty else { return [:] }
         precondition(entities.count <= maxBatch, "place at most \(maxBatch) units at once")
-        let incoming = SQLList(entities.map { SQLGroupExpression([SQLBind($0.id), SQLBind($0.pinyinKey)]) as any SQLExpression })
-        let rows = try await db.sql.raw("""
-            WITH incoming AS (SELECT column1 AS id, column2 AS k FROM (VALUES \(incoming))),
-            fresh AS (SELECT 0 AS rid, i.id AS id, i.k AS k, \(unsafeRaw: neighbours("i")) FROM incoming i)
-            SELECT rid, id, lo, hi, ROW_NUMBER() OVER (PARTITION BY lo ORDER BY k, id) AS rn, COUNT(*) OVER (PARTITION BY lo) AS cnt FROM fresh
-            """).all()
-        guard let placed = try place(rows) else { return [:] }
+        // Raw binds: SQLKit's serialiser cost more than the lookups (see `BulkInsert`).
+        guard let sqlite = db as? any SQLiteDatabase else { return nil }
+        let tuples = Array(repeating: "(?,?)", count: entities.count).joined(separator: ",")
+        let rows = try await sqlite.query("""
+            WITH incoming AS (SELECT column1 AS id, column2 AS k FROM (VALUES \(tuples)))
+            SELECT 0 AS rid, i.id AS id, i.k AS k, \(neighbours("i")) FROM incoming i
+            """, entities.flatMap { [SQLiteData.text($0.id!.uuidString), .text($0.pinyinKey)] })
+        let candidates = rows.compactMap { row -> Candidate? in
+            guard let id = row.column("id")?.string.flatMap(UUID.init(uuidString:)), let key = row.column("k")?.string else { return nil }
+            return Candidate(rowid: 0, id: id, key: key, lo: row.column("lo")?.integer.map(Int64.init), hi: row.column("hi")?.integer.map(Int64.init))
+        }
+        guard let placed = place(candidates) else { return [:] }
         return Dictionary(placed.map { ($0.id, $0.rank) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -116,25 +122,25 @@ enum EntitySearchIndex {
         }
     }
 
-    static func insert(_ rows: [(rank: Int64, tokens: String)], on db: any Database) async throws {
-        for chunk in stride(from: 0, to: rows.count, by: 400) {
-            var insert = db.sql.insert(into: "entity_fts").columns("rowid", "tokens")
-            for row in rows[chunk..<min(chunk + 400, rows.count)] { insert = insert.values(SQLBind(row.rank), SQLBind(row.tokens)) }
-            try await insert.run()
-        }
+    static func insert(_ unsorted: [(rank: Int64, tokens: String)], on db: any Database) async throws {
+        // FTS5 writes its pending terms out as a new segment whenever a rowid is not above the
+        // last one: rows in rank order keep one segment per transaction instead of one per row.
+        let rows = unsorted.sorted { $0.rank < $1.rank }
+        try await BulkInsert.run(into: "entity_fts", columns: ["rowid", "tokens"], rows: rows.map { [.int(Int($0.rank)), .text($0.tokens)] }, on: db)
     }
 
     /// Ranks for the unranked, unmerged units already in the table (a changed or restored unit),
     /// between their ranked neighbours; nil when some gap is too small for the units that fall into it.
     static func assignRanks(on db: any Database) async throws -> [(id: UUID, rank: Int64)]? {
         let rows = try await db.sql.raw("""
-            WITH fresh AS (
-              SELECT n.rowid AS rid, n.id AS id, n.pinyin_key AS k, \(unsafeRaw: neighbours("n", key: "pinyin_key"))
-              FROM entities n WHERE n.search_rank IS NULL AND n.status <> 'merged'
-            )
-            SELECT rid, id, lo, hi, ROW_NUMBER() OVER (PARTITION BY lo ORDER BY k, id) AS rn, COUNT(*) OVER (PARTITION BY lo) AS cnt FROM fresh
+            SELECT n.rowid AS rid, n.id AS id, n.pinyin_key AS k, \(unsafeRaw: neighbours("n", key: "pinyin_key"))
+            FROM entities n WHERE n.search_rank IS NULL AND n.status <> 'merged'
             """).all()
-        guard let assigned = try place(rows) else { return nil }
+        let candidates = try rows.map { row in
+            Candidate(rowid: try row.decode(column: "rid", as: Int64.self), id: try row.decode(column: "id", as: UUID.self), key: try row.decode(column: "k", as: String.self),
+                      lo: try row.decode(column: "lo", as: Int64?.self), hi: try row.decode(column: "hi", as: Int64?.self))
+        }
+        guard let assigned = place(candidates) else { return nil }
         for chunk in stride(from: 0, to: assigned.count, by: 400) {
             let slice = assigned[chunk..<min(chunk + 400, assigned.count)]
             let values = SQLList(slice.map { SQLGroupExpression([SQLBind($0.rowid), SQLBind($0.rank)]) as any SQLExpression })
@@ -143,15 +149,27 @@ enum EntitySearchIndex {
         return assigned.map { ($0.id, $0.rank) }
     }
 
-    /// Ranks from rows of (rid, id, lo, hi, rn, cnt): the units sharing a gap spread evenly over
-    /// it; nil when a gap has no room for its units.
-    static func place(_ rows: [any SQLRow]) throws -> [(rowid: Int64, id: UUID, rank: Int64)]? {
+    /// A unit to be ranked, with the ranks of its ranked neighbours in (pinyin key, id) order.
+    struct Candidate {
+        var rowid: Int64
+        var id: UUID
+        var key: String
+        var lo: Int64?
+        var hi: Int64?
+    }
+
+    /// Ranks for the candidates: those falling into one gap (same lower neighbour) spread evenly
+    /// over it in (pinyin key, id) order, compared as SQLite compares them (bytes of UTF-8);
+    /// nil when a gap has no room for its units.
+    static func place(_ candidates: [Candidate]) -> [(rowid: Int64, id: UUID, rank: Int64)]? {
         var assigned: [(rowid: Int64, id: UUID, rank: Int64)] = []
-        for row in rows {
-            let count = Int64(try row.decode(column: "cnt", as: Int.self))
-            let position = Int64(try row.decode(column: "rn", as: Int.self))
-            let lo = try row.decode(column: "lo", as: Int64?.self)
-            let hi = try row.decode(column: "hi", as: Int64?.self)
+        assigned.reserveCapacity(candidates.count)
+        for (lo, group) in Dictionary(grouping: candidates, by: \.lo) {
+            let ordered = group.sorted { a, b in
+                a.key == b.key ? a.id.uuidString.utf8.lexicographicallyPrecedes(b.id.uuidString.utf8) : a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
+            }
+            let count = Int64(ordered.count)
+            let hi = ordered.first?.hi
             let (low, high): (Int64, Int64)
             switch (lo, hi) {
             case let (lo?, hi?): (low, high) = (lo, hi)
@@ -161,7 +179,7 @@ enum EntitySearchIndex {
             }
             let step = (high - low) / (count + 1)
             guard step >= 1 else { return nil }
-            assigned.append((try row.decode(column: "rid", as: Int64.self), try row.decode(column: "id", as: UUID.self), low + step * position))
+            for (offset, candidate) in ordered.enumerated() { assigned.append((candidate.rowid, candidate.id, low + step * Int64(offset + 1))) }
         }
         return assigned
     }
@@ -224,5 +242,20 @@ struct CreateEntitySearchOrder: AsyncMigration {
         try await database.sql.raw("DROP TABLE entity_fts").run()
         try await database.sql.raw("DROP INDEX entities_search_rank").run()
         try await database.sql.raw("ALTER TABLE entities DROP COLUMN search_rank").run()
+    }
+}
+
+/// Replaces the index on `pinyin_key` by one on (`pinyin_key`, `id`, `search_rank`): a new unit's
+/// ranked neighbours, and the unfiltered list in pinyin order, are then read from the index alone
+/// (before: a table read per candidate and a sort of the units sharing a key).
+struct CreateEntityPinyinOrderIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let columns = database.engine == .sqlite ? "pinyin_key, id, search_rank" : "pinyin_key, id"
+        try await database.sql.raw("DROP INDEX entities_pinyin_key").run()
+        try await database.sql.raw("CREATE INDEX entities_pinyin_order ON entities (\(unsafeRaw: columns))").run()
+    }
+    func revert(on database: any Database) async throws {
+        try await database.sql.raw("DROP INDEX entities_pinyin_order").run()
+        try await database.sql.raw("CREATE INDEX entities_pinyin_key ON entities (pinyin_key)").run()
     }
 }
