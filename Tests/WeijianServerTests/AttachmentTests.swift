@@ -120,4 +120,36 @@ struct AttachmentTests {
             #expect(broken.problems.contains { $0.contains("现场.png") && $0.contains("不存在") })
         }
     }
+
+    @Test func theFixityCheckRemovesOldFilesNoRowNamesAndKeepsNamedAndRecentOnes() async throws {
+        try await withTestApp { app in
+            // given: one named file, an orphan from a day and a half ago, a fresh orphan, an old temporary file
+            let entity = try await app.makeEntity()
+            let user = try await CurrentUser.load(try await SubmissionTests.portalUser(app, for: entity), sessionID: nil, csrfToken: nil, on: app.db)
+            let directory = app.weijianSettings.attachmentsDirectory
+            _ = try await SubmissionQueries.submit(.selfInspection, payload: .init(inspectionDate: "2026-11-20", content: "消毒记录齐全"),
+                                                   files: .init(uploads: [.init(fileName: "报告.pdf", bytes: Self.pdf)], directory: directory),
+                                                   entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            let named = Attachments.path(of: Hex.encode(SHA256.hash(data: Self.pdf)), in: directory)
+            let old = Attachments.path(of: String(repeating: "a", count: 64), in: directory)
+            let fresh = Attachments.path(of: String(repeating: "b", count: 64), in: directory)
+            let temporary = named + ".tmp-" + UUID().uuidString
+            let manager = FileManager.default
+            for file in [old, fresh] { try manager.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true) }
+            for file in [old, fresh, temporary] { #expect(manager.createFile(atPath: file, contents: Data([1, 2, 3]))) }
+            let longAgo = Date().addingTimeInterval(-36 * 3600)
+            for file in [old, temporary, named] { try manager.setAttributes([.modificationDate: longAgo], ofItemAtPath: file) }
+
+            // when
+            let report = try await Attachments.verifyAll(directory: directory, crypto: app.keyStore.fieldCrypto, on: app.db)
+
+            // then: the named file stays (however old), the fresh orphan stays, the old ones are gone
+            #expect(report.removedOrphans == 2)
+            #expect(report.problems.isEmpty)
+            #expect(manager.fileExists(atPath: named))
+            #expect(manager.fileExists(atPath: fresh))
+            #expect(!manager.fileExists(atPath: old))
+            #expect(!manager.fileExists(atPath: temporary))
+        }
+    }
 }

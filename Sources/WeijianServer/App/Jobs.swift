@@ -70,6 +70,9 @@ enum Jobs {
     static func checkAttachments(_ app: Application) async throws {
         let now = app.clock.now()
         let report = try await Attachments.verifyAll(directory: app.weijianSettings.attachmentsDirectory, crypto: app.keyStore.fieldCrypto, on: app.db)
+        if report.removedOrphans > 0 {
+            await SystemLog.write(.warning, category: "attachments", "附件库校验：清除\(report.removedOrphans)个无记录引用的文件（保存失败的提交留下，超过24小时）", on: app.db, now: now)
+        }
         guard !report.problems.isEmpty else {
             await SystemLog.write(.info, category: "attachments", "附件库校验：\(report.checked)个文件完好", on: app.db, now: now)
             return

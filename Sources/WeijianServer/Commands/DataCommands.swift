@@ -92,7 +92,7 @@ struct AttachmentsCommand: AsyncCommand {
         var action: String
     }
 
-    var help: String { "附件库校验：\n  weijian attachments verify   逐个读取附件并核对SHA-256，缺失或损坏时以非零状态退出" }
+    var help: String { "附件库校验：\n  weijian attachments verify   逐个读取附件并核对SHA-256，缺失或损坏时以非零状态退出；\n                               无记录引用且超过24小时的文件（保存失败时留下）被清除" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -100,6 +100,7 @@ struct AttachmentsCommand: AsyncCommand {
         try await Migrations.run(on: app)
         let report = try await Attachments.verifyAll(directory: app.weijianSettings.attachmentsDirectory, crypto: app.keyStore.fieldCrypto, on: app.db)
         for problem in report.problems { context.console.output(text: problem) }
+        if report.removedOrphans > 0 { context.console.output(text: "已清除\(report.removedOrphans)个无记录引用、超过24小时的文件") }
         guard report.problems.isEmpty else { throw CommandError(message: "附件库校验：\(report.checked)个文件中\(report.problems.count)个缺失或损坏") }
         context.console.output(text: "附件库校验：\(report.checked)个文件完好")
     }

@@ -86,7 +86,11 @@ enum Attachments {
         let manager = FileManager.default
         for file in files {
             let target = path(of: file.sha256, in: directory)
-            if manager.fileExists(atPath: target) { continue }
+            if manager.fileExists(atPath: target) {
+                // Named again: a fresh date keeps the orphan sweep from taking it meanwhile.
+                try? manager.setAttributes([.modificationDate: Date()], ofItemAtPath: target)
+                continue
+            }
             let folder = (target as NSString).deletingLastPathComponent
             try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let temporary = target + ".tmp-" + UUID().uuidString
@@ -177,7 +181,14 @@ enum Attachments {
     struct FixityReport: Sendable {
         var checked = 0
         var problems: [String] = []
+        /// Files no row names (a submission whose transaction failed after its files were
+        /// written, an interrupted write), removed once older than `orphanAge`.
+        var removedOrphans = 0
     }
+
+    /// How old a file no row names must be before the sweep removes it: a file written for a
+    /// transaction still running is named only when that transaction commits.
+    static let orphanAge: TimeInterval = 24 * 3600
 
     /// Reads every file the table names and checks its hash: the fixity check the scheduler runs
     /// weekly and `weijian attachments verify` runs on demand.
@@ -195,7 +206,26 @@ enum Attachments {
                 report.problems.append(error.description + "（SHA-256 \(sha.prefix(12))…）")
             }
         }
+        report.removedOrphans = sweepOrphans(directory: directory, named: seen, now: Date())
         return report
+    }
+
+    /// Removes files in the store that no row names and that are older than `orphanAge`.
+    static func sweepOrphans(directory: String, named: Set<String>, now: Date) -> Int {
+        let manager = FileManager.default
+        guard let walker = manager.enumerator(atPath: directory) else { return 0 }
+        var removed = 0
+        while let relative = walker.nextObject() as? String {
+            let full = (directory as NSString).appendingPathComponent(relative)
+            let name = (relative as NSString).lastPathComponent
+            guard let attributes = try? manager.attributesOfItem(atPath: full), attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+            let stored = name.count == 64 && name.allSatisfy(\.isHexDigit)
+            guard stored || name.contains(".tmp-") else { continue }
+            if stored, named.contains(name) { continue }
+            guard let modified = attributes[.modificationDate] as? Date, now.timeIntervalSince(modified) > orphanAge else { continue }
+            if (try? manager.removeItem(atPath: full)) != nil { removed += 1 }
+        }
+        return removed
     }
 }
 
