@@ -49,13 +49,6 @@ extension String {
 /// writer stood idle for most of each batch while the next batch was prepared. Threads started
 /// per call instead each took a malloc arena of their own (a third more peak memory in an import).
 public enum Parallel {
-    /// Carries a value built in one task to the task that awaits it (each value is built and
-    /// handed over once, never shared).
-    public struct Handoff<Value>: @unchecked Sendable {
-        public let value: Value
-        public init(value: Value) { self.value = value }
-    }
-
     public static func map<Item: Sendable, Result>(_ items: [Item], transform: @escaping @Sendable (Item) -> Result) async -> [Result] {
         let workers = max(1, min(System.coreCount, items.count / 64))
         guard workers > 1 else { return items.map(transform) }

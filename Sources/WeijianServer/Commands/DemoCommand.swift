@@ -206,7 +206,7 @@ struct DemoLoader {
             let (entities, licences, links, extra, counters) = (newEntities, newLicences, newLinks, newExtra, sequence)
             try await db.writeTransaction { tx in
                 for (division, last) in counters { try await Numbering.raise(scheme: "entity", organ: division, year: 0, to: last, on: tx) }
-                try await EntityQueries.insertMany(entities, origin: .init(actor: .operator("demo"), action: "create", comment: "演示数据", source: .internal),
+                try await EntityQueries.insertMany(entities.map(EntityRow.init), origin: .init(actor: .operator("demo"), action: "create", comment: "演示数据", source: .internal),
                                                    extraSearchText: extra, on: tx, now: now)
                 for chunk in stride(from: 0, to: links.count, by: 400) {
                     var insert = tx.sql.insert(into: "entity_inspectors").columns("entity_id", "user_id")

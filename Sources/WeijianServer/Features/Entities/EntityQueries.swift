@@ -81,7 +81,7 @@ enum EntityQueries {
                        "category_code", "top_category", "business_scope", "employees", "certified_employees", "trained_employees", "grade", "risk_level",
                        "area", "extension", "source", "name_key", "address_key", "pinyin_key", "status", "created_at", "updated_at"]
 
-    static func insertMany(_ entities: [SupervisedEntity], origin: Origin, extraSearchText: [UUID: String] = [:], on db: any Database, now: Date) async throws {
+    static func insertMany(_ entities: [EntityRow], origin: Origin, extraSearchText: [UUID: String] = [:], on db: any Database, now: Date) async throws {
         if entities.count > EntitySearchIndex.maxBatch {
             for start in stride(from: 0, to: entities.count, by: EntitySearchIndex.maxBatch) {
                 try await insertMany(Array(entities[start..<min(start + EntitySearchIndex.maxBatch, entities.count)]), origin: origin,
@@ -91,21 +91,9 @@ enum EntityQueries {
         }
         // On SQLite each row is stored with its place in the ordered search index (not updated after).
         let ranks = try await EntitySearchIndex.ranksForNew(entities, on: db)
-        var rows: [[BulkInsert.Value]] = []
-        var history: [[BulkInsert.Value]] = []
-        rows.reserveCapacity(entities.count)
-        history.reserveCapacity(entities.count)
-        for e in entities {
-            rows.append([
-                .uuid(e.id), .text(e.unitCode), .text(e.name), .text(e.shortName), .text(e.creditCode), .uuid(e.departmentID), .uuid(e.mergedInto),
-                .text(e.legalRepName), .text(e.legalRepIDCipher), .text(e.legalRepIDIndex), .text(e.legalRepPhoneCipher), .text(e.legalRepPhoneIndex),
-                .text(e.contactName), .text(e.contactPhoneCipher), .text(e.contactPhoneIndex), .text(e.registeredAddress), .text(e.operatingAddress),
-                .text(e.divisionCode), .text(e.township), .double(e.latitude), .double(e.longitude), .text(e.economicType), .text(e.industry),
-                .text(e.categoryCode), .text(e.topCategory), .text(e.businessScope), .int(e.employees), .int(e.certifiedEmployees),
-                .int(e.trainedEmployees), .text(e.grade), .text(e.riskLevel), .text(e.area), .text(e.extensionJSON), .text(e.source),
-                .text(e.nameKey), .text(e.addressKey), .text(e.pinyinKey), .text(e.status.rawValue), .date(e.createdAt), .date(e.updatedAt),
-            ] + (ranks.map { [.int($0[e.id!].map(Int.init))] } ?? []))
-            history.append([.uuid(e.id), .int(Int(now.millis)), .text(origin.actor.id), .text(origin.actor.name), .text(origin.action), .text("[]"), .text(origin.comment)])
+        let rows = entities.map { e in e.stored + (ranks.map { [.int($0[e.id].map(Int.init))] } ?? []) }
+        let history: [[BulkInsert.Value]] = entities.map { e in
+            [.uuid(e.id), .int(Int(now.millis)), .text(origin.actor.id), .text(origin.actor.name), .text(origin.action), .text("[]"), .text(origin.comment)]
         }
         try await BulkInsert.run(into: SupervisedEntity.schema, columns: storedColumns + (ranks == nil ? [] : ["search_rank"]), rows: rows, on: db)
         try await BulkInsert.run(into: "entity_history", columns: ["entity_id", "at", "actor_id", "actor_name", "action", "changes", "comment"], rows: history, on: db)
@@ -127,41 +115,7 @@ enum EntityQueries {
     }
 
     static func apply(_ valid: ValidatedEntity, to entity: SupervisedEntity, crypto: FieldCrypto, now: Date) {
-        let fields = SupervisedEntity.encryptedFields
-        func seal(_ value: String?, _ field: EncryptedField) -> (String?, String?) {
-            guard let value else { return (nil, nil) }
-            return (try? crypto.encrypt(value, context: field.context), crypto.blindIndex(field.normalise(value), context: field.context))
-        }
-        entity.name = valid.name
-        entity.shortName = valid.shortName
-        entity.creditCode = valid.creditCode?.value
-        entity.legalRepName = valid.legalRepName
-        (entity.legalRepIDCipher, entity.legalRepIDIndex) = seal(valid.legalRepID?.value, fields[0])
-        (entity.legalRepPhoneCipher, entity.legalRepPhoneIndex) = seal(valid.legalRepPhone?.value, fields[1])
-        entity.contactName = valid.contactName
-        (entity.contactPhoneCipher, entity.contactPhoneIndex) = seal(valid.contactPhone?.value, fields[2])
-        entity.registeredAddress = valid.registeredAddress
-        entity.operatingAddress = valid.operatingAddress
-        entity.divisionCode = valid.division.value
-        entity.township = valid.township
-        entity.latitude = valid.latitude
-        entity.longitude = valid.longitude
-        entity.economicType = valid.economicType
-        entity.industry = valid.industry
-        entity.categoryCode = valid.category.id ?? ""
-        entity.topCategory = CategoryNode.topLevel(of: valid.category.id ?? "")
-        entity.businessScope = valid.businessScope
-        entity.employees = valid.employees
-        entity.certifiedEmployees = valid.certifiedEmployees
-        entity.trainedEmployees = valid.trainedEmployees
-        entity.status = valid.status
-        entity.departmentID = valid.departmentID
-        entity.area = valid.area
-        entity.extensionValues = valid.extensionValues
-        entity.nameKey = EntityKeys.name(valid.name)
-        entity.addressKey = EntityKeys.address(valid.operatingAddress)
-        entity.pinyinKey = EntityKeys.pinyin(valid.name)
-        entity.updatedAt = now
+        EntityRow.Values(valid, crypto: crypto).copy(into: entity, now: now)
     }
 
     /// The labelled values a change is compared on. Personal data is compared by value but the

@@ -22,15 +22,18 @@ enum EntitySearchIndex {
 
     /// Name, short name, codes, addresses, the legal representative's name and licence numbers;
     /// never personal data of natural persons.
-    static func text(_ entity: SupervisedEntity, licences: [String]) -> String {
-        ([entity.name, entity.shortName ?? "", entity.creditCode ?? "", entity.unitCode, entity.operatingAddress,
-          entity.registeredAddress ?? "", entity.legalRepName ?? ""] + licences).joined(separator: " ")
+    static func text(_ row: EntityRow, licences: [String]) -> String {
+        let v = row.values
+        return ([v.name, v.shortName ?? "", v.creditCode ?? "", row.unitCode, v.operatingAddress, v.registeredAddress ?? "", v.legalRepName ?? ""] + licences)
+            .joined(separator: " ")
     }
+
+    static func text(_ entity: SupervisedEntity, licences: [String]) -> String { text(EntityRow(entity), licences: licences) }
 
     /// Ranks for units about to be inserted, between their ranked neighbours; an empty map when a
     /// gap has no room (the units then go in unranked and `indexNew` rebuilds the order); nil on
     /// PostgreSQL.
-    static func ranksForNew(_ entities: [SupervisedEntity], on db: any Database) async throws -> [UUID: Int64]? {
+    static func ranksForNew(_ entities: [EntityRow], on db: any Database) async throws -> [UUID: Int64]? {
         guard db.engine == .sqlite else { return nil }
         guard !entities.isEmpty else { return [:] }
         precondition(entities.count <= maxBatch, "place at most \(maxBatch) units at once")
@@ -40,7 +43,7 @@ enum EntitySearchIndex {
         let rows = try await sqlite.query("""
             WITH incoming AS (SELECT column1 AS id, column2 AS k FROM (VALUES \(tuples)))
             SELECT 0 AS rid, i.id AS id, i.k AS k, \(neighbours("i")) FROM incoming i
-            """, entities.flatMap { [SQLiteData.text($0.id!.uuidString), .text($0.pinyinKey)] })
+            """, entities.flatMap { [SQLiteData.text($0.id.uuidString), .text($0.values.pinyinKey)] })
         let candidates = rows.compactMap { row -> Candidate? in
             guard let id = row.column("id")?.string.flatMap(UUID.init(uuidString:)), let key = row.column("k")?.string else { return nil }
             return Candidate(rowid: 0, id: id, key: key, lo: row.column("lo")?.integer.map(Int64.init), hi: row.column("hi")?.integer.map(Int64.init))
@@ -64,8 +67,8 @@ enum EntitySearchIndex {
 
     /// Indexes units just inserted with the ranks `ranksForNew` gave them, with extra text per
     /// unit (licence numbers); rebuilds the order when some of them could not be ranked.
-    static func indexNew(_ entities: [SupervisedEntity], ranks: [UUID: Int64], extraText: [UUID: String], on db: any Database) async throws {
-        let documents = entities.map { e in (id: e.id!, text: text(e, licences: extraText[e.id!].map { [$0] } ?? [])) }
+    static func indexNew(_ entities: [EntityRow], ranks: [UUID: Int64], extraText: [UUID: String], on db: any Database) async throws {
+        let documents = entities.map { e in (id: e.id, text: text(e, licences: extraText[e.id].map { [$0] } ?? [])) }
         guard db.engine == .sqlite else {
             try await SearchIndex.indexNew(type: "entity", documents: documents.map { ($0.id.uuidString, $0.text) }, on: db)
             return

@@ -139,24 +139,18 @@ enum EntityImport {
             let origin = EntityQueries.Origin(actor: actor, action: "import", comment: "批量导入\(filename)", source: .external)
             let size = max(1, options.batchSize)
             let batches = stride(from: 0, to: numbered.count, by: size).map { Array(numbered[$0..<min($0 + size, numbered.count)]) }
-            @Sendable func prepare(_ batch: [(unitCode: String, value: ValidatedEntity)]) -> Task<Parallel.Handoff<[SupervisedEntity]>, Never> {
+            @Sendable func prepare(_ batch: [(unitCode: String, value: ValidatedEntity)]) -> Task<[EntityRow], Never> {
                 Task {
-                    Parallel.Handoff(value: await Parallel.map(batch) { unitCode, value -> SupervisedEntity in
-                        let entity = SupervisedEntity()
-                        entity.id = UUID()
-                        entity.unitCode = unitCode
-                        entity.createdAt = now
-                        entity.source = InformationSource.external.rawValue
-                        EntityQueries.apply(value, to: entity, crypto: crypto, now: now)
-                        return entity
-                    })
+                    await Parallel.map(batch) { unitCode, value in
+                        EntityRow(id: UUID(), unitCode: unitCode, source: .external, values: EntityRow.Values(value, crypto: crypto), now: now)
+                    }
                 }
             }
             var ids: [UUID] = []
             var next = batches.first.map(prepare)
             for index in batches.indices {
                 guard let current = next else { break }
-                let entities = await current.value.value
+                let entities = await current.value
                 next = index + 1 < batches.count ? prepare(batches[index + 1]) : nil
                 do {
                     try await EntityQueries.insertMany(entities, origin: origin, on: tx, now: now)
@@ -164,7 +158,7 @@ enum EntityImport {
                     next?.cancel()
                     throw error
                 }
-                ids += entities.map { $0.id! }
+                ids += entities.map(\.id)
             }
             for (rowInput, entity) in toUpdate {
                 // The row replaces the registered values; personal data left blank, the responsible
