@@ -39,4 +39,21 @@ struct TextHelpersTests {
         #expect(doubled == large.map { $0 * 2 })
         #expect(tiny == small.map { $0 + 1 })
     }
+
+    @Test("Chinese tokens spell code points in lower-case hex, as the stored index expects")
+    func hanTokensSpellCodePoints() {
+        let scalars: [Unicode.Scalar] = ["宾", "馆", "\u{3400}", "\u{20000}", "\u{F900}"]
+        for scalar in scalars {
+            #expect(SearchTokenizer.han([scalar]) == "h" + String(scalar.value, radix: 16))
+        }
+        #expect(SearchTokenizer.han(["宾", "馆"]) == "h5bbex9986")
+    }
+
+    @Test("Phone numbers with spaces fold them to hyphens; without spaces they pass unchanged")
+    func phoneSpacing() throws {
+        #expect(try PhoneNumber("0591  87654321").value == "0591-87654321")
+        #expect(try PhoneNumber("0591 - 87654321 - 12").value == "0591-87654321-12")
+        #expect(try PhoneNumber("138 0013 8000").value == "13800138000")
+        #expect(try PhoneNumber("0591-87654321").value == "0591-87654321")
+    }
 }

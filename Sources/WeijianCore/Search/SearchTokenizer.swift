@@ -8,16 +8,20 @@ public enum SearchTokenizer {
     /// The tokens to index for a document.
     public static func indexTokens(_ text: String) -> [String] {
         var tokens: [String] = []
-        var seen = Set<String>()
+        // Chinese tokens are told apart by their code points (no string built twice).
+        var seenHan = Set<UInt64>()
+        var seenWords = Set<String>()
         for run in runs(text) {
             switch run {
             case .han(let chars):
                 for (index, char) in chars.enumerated() {
-                    insert(han([char]), into: &tokens, seen: &seen)
-                    if index + 1 < chars.count { insert(han([char, chars[index + 1]]), into: &tokens, seen: &seen) }
+                    if seenHan.insert(UInt64(char.value)).inserted { tokens.append(han([char])) }
+                    if index + 1 < chars.count, seenHan.insert(UInt64(char.value) << 32 | UInt64(chars[index + 1].value) | 1 << 63).inserted {
+                        tokens.append(han([char, chars[index + 1]]))
+                    }
                 }
             case .word(let word):
-                insert("a" + word, into: &tokens, seen: &seen)
+                if seenWords.insert(word).inserted { tokens.append("a" + word) }
             }
         }
         return tokens
@@ -58,9 +62,9 @@ public enum SearchTokenizer {
             if isHan(folded) {
                 if !word.isEmpty { result.append(.word(word)); word = "" }
                 hanRun.append(folded)
-            } else if folded.isASCII, folded.properties.isAlphabetic || ("0"..."9").contains(folded) {
+            } else if ("a"..."z").contains(folded) || ("A"..."Z").contains(folded) || ("0"..."9").contains(folded) {
                 if !hanRun.isEmpty { result.append(.han(hanRun)); hanRun = [] }
-                word.unicodeScalars.append(contentsOf: String(folded).lowercased().unicodeScalars)
+                word.unicodeScalars.append(("A"..."Z").contains(folded) ? Unicode.Scalar(folded.value + 32)! : folded)
             } else {
                 flush()
             }
@@ -82,8 +86,21 @@ public enum SearchTokenizer {
         }
     }
 
+    /// "h" and the code points in lower-case hex joined by "x" (`h5bbex9986` for 宾馆).
     static func han(_ scalars: [Unicode.Scalar]) -> String {
-        "h" + scalars.map { String($0.value, radix: 16) }.joined(separator: "x")
+        var bytes: [UInt8] = [0x68]
+        for (index, scalar) in scalars.enumerated() {
+            if index > 0 { bytes.append(0x78) }
+            var value = scalar.value
+            var digits: [UInt8] = []
+            repeat {
+                let digit = UInt8(value & 0xF)
+                digits.append(digit < 10 ? 0x30 + digit : 0x57 + digit)
+                value >>= 4
+            } while value > 0
+            bytes.append(contentsOf: digits.reversed())
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func insert(_ token: String, into tokens: inout [String], seen: inout Set<String>) {
