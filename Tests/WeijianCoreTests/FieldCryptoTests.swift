@@ -175,6 +175,22 @@ struct FieldCryptoTests {
         #expect(index.count == "idx1:".count + 64)
         #expect(!index.contains("13812341234"))
     }
+
+    @Test("A blind index is HMAC-SHA256 of context|value under the index key, as stored indexes were written")
+    func blindIndexMatchesTheStoredSpelling() {
+        // given
+        let indexKey = Self.key("idx1")
+        let crypto = Self.crypto(keys: [Self.key("k1")], active: "k1", index: indexKey)
+        let expected = "idx1:" + Hex.encode(HMAC<SHA256>.authenticationCode(for: Array((context + "|13812341234").utf8), using: indexKey.material))
+
+        // when: computed twice from one keyed HMAC
+        let first = crypto.blindIndex("13812341234", context: context)
+        let second = crypto.blindIndex("13812341234", context: context)
+
+        // then
+        #expect(first == expected)
+        #expect(second == expected)
+    }
 }
 
 @Suite("Hex")

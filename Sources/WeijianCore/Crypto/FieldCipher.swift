@@ -68,11 +68,15 @@ public struct FieldCrypto: Sendable {
     public let activeKeyID: String
     public let indexKey: FieldKey
     let ciphers: [String: any FieldCipher]
+    /// HMAC keyed once with the index key and copied per value: keying it hashes the key's pads,
+    /// which showed in a bulk import's profile.
+    let indexMAC: HMAC<SHA256>
 
     public init(keys: [FieldKey], activeKeyID: String, indexKey: FieldKey, ciphers: [any FieldCipher] = [AESGCMFieldCipher()]) {
         self.keys = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.activeKeyID = activeKeyID
         self.indexKey = indexKey
+        self.indexMAC = HMAC<SHA256>(key: indexKey.material)
         self.ciphers = Dictionary(ciphers.map { ($0.algorithm, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -128,7 +132,9 @@ public struct FieldCrypto: Sendable {
     /// A keyed hash for exact lookup of an encrypted value. Normalise before calling (digits only
     /// for phones, upper case for ID numbers) so equal values index equally.
     public func blindIndex(_ normalised: String, context: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array((context + "|" + normalised).utf8), using: indexKey.material)
+        var hmac = indexMAC
+        hmac.update(data: Array((context + "|" + normalised).utf8))
+        let mac = hmac.finalize()
         return indexKey.id + ":" + Hex.encode(mac)
     }
 }

@@ -11,6 +11,11 @@ enum ChineseTextFolding {
     static func fold(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         for original in text.unicodeScalars {
+            // Chinese characters, most of a name or an address, pass as they are (no property lookups).
+            if SearchTokenizer.isHan(original) {
+                result.append(original)
+                continue
+            }
             var scalar = original
             if (0xFF01...0xFF5E).contains(scalar.value), let half = Unicode.Scalar(scalar.value - 0xFEE0) { scalar = half }
             if scalar.properties.isWhitespace || ignoredPunctuation.contains(scalar) { continue }

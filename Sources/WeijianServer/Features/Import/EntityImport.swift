@@ -45,27 +45,39 @@ enum EntityImport {
 
     static var template: [[String]] { ImportHeaders.template(columns, extra: extensionColumns.keys.sorted()) }
 
-    static func input(_ row: [String], index: [String: Int]) -> EntityInput {
-        func cell(_ header: String) -> String? {
-            guard let position = index[header], position < row.count else { return nil }
+    /// Where each column is in the file, looked up once per import: hashing the Chinese headers
+    /// for every cell of every row showed in the import's profile.
+    struct Layout: Sendable {
+        let positions: [Int?]
+        let extensions: [(key: String, position: Int)]
+
+        init(_ index: [String: Int]) {
+            positions = EntityImport.columns.map { index[$0.header] }
+            extensions = extensionColumns.compactMap { label, key in index[label].map { (key, $0) } }
+        }
+    }
+
+    static func input(_ row: [String], layout: Layout) -> EntityInput {
+        func value(at position: Int?) -> String? {
+            guard let position, position < row.count else { return nil }
             return row[position].trimmed.nilIfEmpty
         }
+        let c = layout.positions.map(value(at:))
         var ext: [String: String] = [:]
-        for (label, key) in extensionColumns { if let value = cell(label) { ext[key] = value } }
-        return EntityInput(name: cell("单位名称"), shortName: cell("简称"), creditCode: cell("统一社会信用代码"), legalRepName: cell("法定代表人（负责人）"),
-                           legalRepIDNumber: cell("法定代表人身份证号"), legalRepPhone: cell("法定代表人电话"), contactName: cell("联系人"),
-                           contactPhone: cell("联系电话"), registeredAddress: cell("注册地址"), operatingAddress: cell("经营地址"),
-                           divisionCode: cell("行政区划代码"), township: cell("乡镇（街道）"), latitude: cell("纬度"), longitude: cell("经度"),
-                           economicType: cell("经济类型"), industry: cell("行业"), categoryCode: cell("专业类别"), businessScope: cell("经营范围"),
-                           employees: cell("从业人员数"), certifiedEmployees: cell("持健康证人数"), trainedEmployees: cell("培训合格人数"),
-                           status: cell("经营状态"), area: cell("片区"), ext: ext)
+        for (key, position) in layout.extensions { if let text = value(at: position) { ext[key] = text } }
+        // In the order of `columns`.
+        return EntityInput(name: c[0], shortName: c[1], creditCode: c[2], legalRepName: c[3], legalRepIDNumber: c[4], legalRepPhone: c[5],
+                           contactName: c[6], contactPhone: c[7], registeredAddress: c[8], operatingAddress: c[9], divisionCode: c[10],
+                           township: c[11], latitude: c[12], longitude: c[13], economicType: c[14], industry: c[15], categoryCode: c[16],
+                           businessScope: c[17], employees: c[18], certifiedEmployees: c[19], trainedEmployees: c[20], status: c[21], area: c[22],
+                           ext: ext)
     }
 
     struct Options: Sendable {
         var dryRun: Bool
         var updateExisting: Bool
         /// Rows prepared and written per step (one batch is prepared while the previous is written).
-        var batchSize = 2000
+        var batchSize = 5000
     }
 
     static func run(data: Data, filename: String, options: Options, actor: Actor, crypto: FieldCrypto, tables: CodeTables,
@@ -77,11 +89,12 @@ enum EntityImport {
         guard headerIssues.isEmpty else { return report }
 
         let context = try await EntityValidation.context(tables: tables, on: db)
+        let layout = Layout(index)
         var valid: [(row: Int, input: EntityInput, value: ValidatedEntity)] = []
         var rowsByCode: [String: [Int]] = [:]
         // Rows are checked on every core (validation is pure); results come back in file order.
         let checked = await Parallel.map(rows) { rowNumber, row -> (Int, EntityInput, Result<ValidatedEntity, ValidationErrors>) in
-            let rowInput = input(row, index: index)
+            let rowInput = input(row, layout: layout)
             do {
                 return (rowNumber, rowInput, .success(try EntityValidation.check(rowInput, context: context)))
             } catch let error as ValidationErrors {
@@ -187,8 +200,8 @@ enum EntityImport {
     /// Units already registered under these credit codes (merged units excluded).
     static func registered(codes: [String], on db: any Database) async throws -> [String: SupervisedEntity] {
         var found: [String: SupervisedEntity] = [:]
-        for chunk in stride(from: 0, to: codes.count, by: 500) {
-            let slice = Array(codes[chunk..<min(chunk + 500, codes.count)])
+        for chunk in stride(from: 0, to: codes.count, by: 5000) {
+            let slice = Array(codes[chunk..<min(chunk + 5000, codes.count)])
             for entity in try await SupervisedEntity.query(on: db).filter(\.$creditCode ~~ slice).filter(\.$status != .merged).all() {
                 if let code = entity.creditCode { found[code] = entity }
             }
