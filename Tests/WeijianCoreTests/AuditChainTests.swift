@@ -7,6 +7,8 @@ import Testing
 @Suite("审计日志链")
 struct AuditChainTests {
     static let start = Date(timeIntervalSince1970: 1_771_000_000)
+    static let chainKey = SymmetricKey(data: Data(repeating: 0x5A, count: 32))
+    static let chainKeys = ["c2026": chainKey]
 
     /// A chain of `count` sealed records, each linked to the previous one's hash.
     static func chain(_ count: Int) -> [AuditRecord] {
@@ -19,7 +21,7 @@ struct AuditChainTests {
                 action: sequence.isMultiple(of: 2) ? "personal.reveal" : "complaint.update",
                 targetType: "complaint", targetID: "TS-2026-\(sequence)", outcome: "success",
                 sourceIP: "10.0.0.\(sequence)", details: "第\(sequence)号事件", previousHash: previous
-            ).sealed()
+            ).sealed(keyID: "c2026", key: chainKey)
             records.append(record)
             previous = record.hash
         }
@@ -32,7 +34,7 @@ struct AuditChainTests {
     }
 
     static func verify(_ records: [AuditRecord], checkpoints: [AuditCheckpoint], keys: [String: Curve25519.Signing.PublicKey]) -> AuditVerification {
-        var verifier = AuditChainVerifier(checkpoints: checkpoints, publicKeys: keys)
+        var verifier = AuditChainVerifier(checkpoints: checkpoints, publicKeys: keys, chainKeys: chainKeys, keyedFrom: 1)
         for record in records { verifier.feed(record) }
         return verifier.finish()
     }
@@ -43,7 +45,7 @@ struct AuditChainTests {
         let records = Self.chain(3)
 
         // when
-        let recomputed = records.map { $0.computeHash() }
+        let recomputed = records.map { $0.computeHash(key: Self.chainKey) }
 
         // then
         #expect(records[0].previousHash == AuditRecord.genesisHash)
@@ -116,9 +118,9 @@ struct AuditChainTests {
         var records = Self.chain(6)
         let checkpoint = try Self.checkpoint(after: records[5], key: key)
         records[5].actorName = "某人"
-        records[5] = records[5].sealed()
+        records[5] = records[5].sealed(keyID: "c2026", key: Self.chainKey)
         records[2].outcome = "failure"
-        records[2] = records[2].sealed()
+        records[2] = records[2].sealed(keyID: "c2026", key: Self.chainKey)
 
         // when
         let result = Self.verify(records, checkpoints: [checkpoint], keys: ["audit-2026": key.publicKey])
@@ -194,10 +196,90 @@ struct AuditChainTests {
         nextMillisecond.occurredAt = record.occurredAt.addingTimeInterval(0.001)
 
         // when
-        let hashes = [sameMillisecond.computeHash(), nextMillisecond.computeHash()]
+        let hashes = [sameMillisecond.computeHash(key: Self.chainKey), nextMillisecond.computeHash(key: Self.chainKey)]
 
         // then
         #expect(hashes[0] == record.hash)
         #expect(hashes[1] != record.hash)
+    }
+
+    @Test("Without the chain key, a changed record cannot be re-hashed so that it verifies")
+    func recomputedWithoutTheKey() throws {
+        // given: the attacker changes record 3 and recomputes every later hash as plain SHA-256
+        var records = Self.chain(6)
+        records[2].details = "第3号事件（已改）"
+        var previous = records[1].hash
+        for index in 2..<records.count {
+            records[index].previousHash = previous
+            records[index].hash = Hex.encode(SHA256.hash(data: Array(records[index].previousHash.utf8) + records[index].canonicalBytes))
+            previous = records[index].hash
+        }
+
+        // when
+        let result = Self.verify(records, checkpoints: [], keys: [:])
+
+        // then: the first changed record is named
+        #expect(result.firstBadSequence == 3)
+        #expect(result.problems.first == .hashMismatch(sequence: 3))
+    }
+
+    @Test("Events in the keyed part of the chain rewritten as old unkeyed events are refused")
+    func downgradedToUnkeyed() throws {
+        // given: record 4 onwards turned into plain SHA-256 events without a key id
+        var records = Self.chain(6)
+        var previous = records[2].hash
+        for index in 3..<records.count {
+            records[index].chainKeyID = nil
+            records[index].previousHash = previous
+            records[index].hash = records[index].computeHash(key: nil) ?? ""
+            previous = records[index].hash
+        }
+
+        // when
+        let keyedFromStart = Self.verify(records, checkpoints: [], keys: [:])
+        var legacyAllowed = AuditChainVerifier(checkpoints: [], publicKeys: [:], chainKeys: Self.chainKeys, keyedFrom: 7)
+        for record in records { legacyAllowed.feed(record) }
+
+        // then
+        #expect(keyedFromStart.firstBadSequence == 4)
+        #expect(keyedFromStart.problems.contains(.unkeyed(sequence: 4)))
+        #expect(legacyAllowed.finish().isIntact)
+    }
+
+    @Test("A witness checkpoint outside the database finds a tail cut short together with its checkpoints")
+    func witnessFindsTruncation() throws {
+        // given
+        let key = Curve25519.Signing.PrivateKey()
+        let full = Self.chain(8)
+        let witness = try Self.checkpoint(after: full[7], key: key)
+        let cut = Array(full.prefix(6))
+
+        // when
+        var verifier = AuditChainVerifier(checkpoints: [], witness: [witness], publicKeys: ["audit-2026": key.publicKey],
+                                          chainKeys: Self.chainKeys, keyedFrom: 1)
+        for record in cut { verifier.feed(record) }
+        let result = verifier.finish()
+
+        // then
+        #expect(result.firstBadSequence == 7)
+        #expect(result.witnessSequence == 8)
+    }
+
+    @Test("A witness checkpoint that disagrees with the event it names is reported")
+    func witnessMismatch() throws {
+        // given
+        let key = Curve25519.Signing.PrivateKey()
+        let records = Self.chain(5)
+        var other = records[3]
+        other.hash = String(repeating: "a", count: 64)
+        let witness = try Self.checkpoint(after: other, key: key)
+
+        // when
+        var verifier = AuditChainVerifier(checkpoints: [], witness: [witness], publicKeys: ["audit-2026": key.publicKey],
+                                          chainKeys: Self.chainKeys, keyedFrom: 1)
+        for record in records { verifier.feed(record) }
+
+        // then
+        #expect(verifier.finish().problems == [.witnessMismatch(sequence: 4)])
     }
 }

@@ -104,7 +104,7 @@ struct AttachmentTests {
             let directory = app.weijianSettings.attachmentsDirectory
             _ = try await SubmissionQueries.submit(.selfInspection, payload: .init(inspectionDate: "2026-11-20", content: "消毒记录齐全"),
                                                    files: .init(uploads: [.init(fileName: "现场.png", bytes: png), .init(fileName: "报告.pdf", bytes: Self.pdf)], directory: directory),
-                                                   entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                                   entity: entity, by: .acting(as: user, app))
             let intact = try await Attachments.verifyAll(directory: directory, crypto: app.keyStore.fieldCrypto, on: app.db)
             // when: one file is altered by a byte and the other removed
             let pdfPath = Attachments.path(of: Hex.encode(SHA256.hash(data: Self.pdf)), in: directory)
@@ -129,7 +129,7 @@ struct AttachmentTests {
             let directory = app.weijianSettings.attachmentsDirectory
             _ = try await SubmissionQueries.submit(.selfInspection, payload: .init(inspectionDate: "2026-11-20", content: "消毒记录齐全"),
                                                    files: .init(uploads: [.init(fileName: "报告.pdf", bytes: Self.pdf)], directory: directory),
-                                                   entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                                   entity: entity, by: .acting(as: user, app))
             let named = Attachments.path(of: Hex.encode(SHA256.hash(data: Self.pdf)), in: directory)
             let old = Attachments.path(of: String(repeating: "a", count: 64), in: directory)
             let fresh = Attachments.path(of: String(repeating: "b", count: 64), in: directory)

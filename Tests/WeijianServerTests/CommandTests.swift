@@ -65,7 +65,7 @@ struct CommandTests {
         try await withTestApp { app in
             var input = UserQueries.NewUser(username: "keyuser", displayName: "甲")
             input.profile = .init(phone: "13600001111")
-            _ = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            _ = try await UserQueries.create(input, by: app.systemCaller, app: app)
             try await run(KeysCommand(), ["rotate"], app: app)
             try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
             let result = try await AuditLog.verify(on: app.db, keys: app.keyStore)
@@ -106,7 +106,7 @@ struct PasswordAndTokenTests {
             var token = ""
             // when
             try await app.testing().test(.POST, "/app/account/tokens", headers: .formHeaders(cookie: browser.cookie),
-                                         body: form(["_csrf": browser.csrf, "name": "报表脚本", "validDays": "30"])) { res async in
+                                         body: form(["_csrf": browser.csrf, "name": "报表脚本", "validDays": "30", "password": "Correct#Horse9"])) { res async in
                 let html = res.body.string
                 if let start = html.range(of: "id=\"new-token\">"), let end = html[start.upperBound...].range(of: "<") {
                     token = String(html[start.upperBound..<end.lowerBound])

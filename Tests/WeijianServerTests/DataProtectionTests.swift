@@ -15,7 +15,7 @@ struct DataProtectionTests {
             // given
             var input = UserQueries.NewUser(username: "secret1", displayName: "王秘")
             input.profile = .init(phone: "13912345678", idNumber: "11010519491231002X")
-            _ = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            _ = try await UserQueries.create(input, by: app.systemCaller, app: app)
             // when
             try await app.db.sql.raw("PRAGMA wal_checkpoint(FULL)").run()
             var bytes = try Data(contentsOf: URL(fileURLWithPath: app.weijianSettings.sqlitePath))
@@ -33,7 +33,7 @@ struct DataProtectionTests {
             let department = try await app.makeDepartment("JD", "监督一科")
             var input = UserQueries.NewUser(username: "zhang3", displayName: "张三", departmentID: department.id)
             input.profile = .init(phone: "13812345678", idNumber: "11010519491231002X")
-            let (target, _) = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let (target, _) = try await UserQueries.create(input, by: app.systemCaller, app: app)
             let head = try await app.makeUser("head1", roles: [.departmentHead], department: department.id)
             let browser = try await app.signIn(head)
             // when
@@ -67,7 +67,7 @@ struct DataProtectionTests {
             let two = try await app.makeDepartment("D2", "二科")
             var input = UserQueries.NewUser(username: "yike", displayName: "一科人员", departmentID: one.id)
             input.profile = .init(phone: "13800001111")
-            let (member, _) = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let (member, _) = try await UserQueries.create(input, by: app.systemCaller, app: app)
             let outsider = try await app.makeUser("erke", name: "二科科长", roles: [.departmentHead], department: two.id)
             let browser = try await app.signIn(outsider)
             // when
@@ -88,7 +88,7 @@ struct DataProtectionTests {
             // given
             var input = UserQueries.NewUser(username: "rot1", displayName: "轮换")
             input.profile = .init(phone: "13700001234", idNumber: "440524188001010014")
-            let (user, _) = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let (user, _) = try await UserQueries.create(input, by: app.systemCaller, app: app)
             let oldKey = app.keyStore.activeDataKeyID
             // when
             _ = try app.keyStore.rotate(now: app.clock.now().addingTimeInterval(1))
@@ -109,7 +109,7 @@ struct DataProtectionTests {
 struct AuditLogTests {
     func record(_ app: Application, count: Int) async throws {
         for index in 1...count {
-            try await AuditLog.record("test.event", actor: .system, target: ("test", String(index)), details: ["n": String(index)], on: app.db, now: app.clock.now())
+            try await AuditLog.record("test.event", actor: .system, target: ("test", String(index)), details: ["n": String(index)], keys: app.keyStore, on: app.db, now: app.clock.now())
         }
     }
 
@@ -186,7 +186,7 @@ struct AuditLogTests {
                 for worker in 0..<8 {
                     group.addTask {
                         for index in 0..<10 {
-                            try await AuditLog.record("test.concurrent", actor: .system, target: ("w", "\(worker)-\(index)"), on: app.db, now: app.clock.now())
+                            try await AuditLog.record("test.concurrent", actor: .system, target: ("w", "\(worker)-\(index)"), keys: app.keyStore, on: app.db, now: app.clock.now())
                         }
                     }
                 }
@@ -203,8 +203,8 @@ struct AuditLogTests {
         try await withTestApp { app in
             // given
             let auditor = try await app.makeUser("aud2", roles: [.auditor])
-            try await AuditLog.record("personal.reveal", actor: .system, target: ("staff", "x"), details: ["purpose": "执法联络"], on: app.db, now: app.clock.now())
-            try await AuditLog.record("login.success", actor: .system, on: app.db, now: app.clock.now())
+            try await AuditLog.record("personal.reveal", actor: .system, target: ("staff", "x"), details: ["purpose": "执法联络"], keys: app.keyStore, on: app.db, now: app.clock.now())
+            try await AuditLog.record("login.success", actor: .system, keys: app.keyStore, on: app.db, now: app.clock.now())
             let browser = try await app.signIn(auditor)
             // when / then
             for query in ["reveal", "%E6%9F%A5%E7%9C%8B%E4%B8%AA%E4%BA%BA%E4%BF%A1%E6%81%AF"] {

@@ -35,20 +35,19 @@ struct DataQualityTests {
             let survivor = try await app.makeEntity(.fixture(name: "阳光宾馆有限公司", creditCode: "91350100M000100Y43"))
             let absorbed = try await app.makeEntity(.fixture(name: "阳光宾馆", creditCode: nil, address: "鼓楼区五四路12号"))
             let licence = try await LicenseQueries.issue(.init(number: "L-1", issuingOrgan: "卫生健康委员会", issueDate: "2026-01-05"), entity: absorbed,
-                                                         actor: .system, on: app.db, now: app.clock.now())
+                                                         by: app.systemCaller)
             let summary = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
             #expect(summary.duplicates == 1)
             let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).first)
             // when
-            let mergeID = try await DataQualityQueries.merge(survivorID: survivor.id!, absorbedID: absorbed.id!, pairID: pair.id, actor: .system, on: app.db, now: app.clock.now())
+            let mergeID = try await DataQualityQueries.merge(survivorID: survivor.id!, absorbedID: absorbed.id!, pairID: pair.id, by: app.systemCaller)
             let movedLicence = try #require(try await HealthLicense.find(licence.id, on: app.db))
             let mergedAway = try #require(try await SupervisedEntity.find(absorbed.id, on: app.db))
             var edit = EntityPages.input(of: survivor, inspectors: [])
             edit.employees = "99"
             try await EntityQueries.update(try #require(try await SupervisedEntity.find(survivor.id, on: app.db)), with: try EntityPages.keepingPersonalData(edit, of: survivor, crypto: app.keyStore.fieldCrypto),
-                                           origin: .init(actor: .system, action: "update", comment: "", source: .internal), crypto: app.keyStore.fieldCrypto,
-                                           tables: app.codeTables, on: app.db, now: app.clock.now())
-            try await DataQualityQueries.undo(mergeID: mergeID, actor: .system, on: app.db, now: app.clock.now())
+                                           origin: .init(actor: .system, action: "update", comment: "", source: .internal), by: app.systemCaller)
+            try await DataQualityQueries.undo(mergeID: mergeID, by: app.systemCaller)
             // then
             #expect(movedLicence.entityID == survivor.id)
             #expect(mergedAway.status == .merged && mergedAway.mergedInto == survivor.id)
@@ -60,7 +59,7 @@ struct DataQualityTests {
             #expect(try await app.auditActions().contains("entity.merge"))
             #expect(try await app.auditActions().contains("entity.unmerge"))
             var again: ValidationError?
-            do { try await DataQualityQueries.undo(mergeID: mergeID, actor: .system, on: app.db, now: app.clock.now()) } catch let caught as ValidationError { again = caught }
+            do { try await DataQualityQueries.undo(mergeID: mergeID, by: app.systemCaller) } catch let caught as ValidationError { again = caught }
             #expect(again?.code == "merge.undone")
         }
     }
@@ -73,7 +72,7 @@ struct DataQualityTests {
             _ = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
             let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).first)
             // when
-            try await DataQualityQueries.markDifferent(pairID: pair.id, actor: .system, on: app.db, now: app.clock.now())
+            try await DataQualityQueries.markDifferent(pairID: pair.id, by: app.systemCaller)
             _ = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
             // then
             #expect(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).isEmpty)

@@ -19,8 +19,15 @@ extension Application {
     func makeEntity(_ input: EntityInput = .fixture(), inspectors: [UUID] = []) async throws -> SupervisedEntity {
         var input = input
         input.inspectors = inspectors.map(\.uuidString)
-        return try await EntityQueries.create(input, origin: .init(actor: .system, action: "create", comment: "", source: .internal),
-                                              crypto: keyStore.fieldCrypto, tables: codeTables, on: db, now: clock.now())
+        return try await EntityQueries.create(input, origin: .init(actor: .system, action: "create", comment: "", source: .internal), by: systemCaller)
+    }
+
+    /// The system acting with unrestricted scope (what set-up code and commands do).
+    var systemCaller: Caller { .system(self, actor: .system) }
+
+    /// A user acting as themselves, with their roles' scope.
+    func caller(for user: User) async throws -> Caller {
+        .acting(as: try await CurrentUser.load(user, sessionID: nil, csrfToken: nil, on: db), self)
     }
 
     func entityCount() async throws -> Int { try await SupervisedEntity.query(on: db).count() }

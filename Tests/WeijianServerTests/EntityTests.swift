@@ -143,8 +143,7 @@ struct EntityTests {
             let zhang = try #require(units["张家宾馆"])
             var input = EntityPages.input(of: zhang, inspectors: [])
             input.name = "安居宾馆"
-            try await EntityQueries.update(zhang, with: input, origin: .init(actor: .system, action: "update", comment: "", source: .internal),
-                                           crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            try await EntityQueries.update(zhang, with: input, origin: .init(actor: .system, action: "update", comment: "", source: .internal), by: app.systemCaller)
             let renamed = try await hotels()
             // a merged unit leaves the results
             let merged = try #require(units["马尾宾馆"])
@@ -196,8 +195,7 @@ struct EntityTests {
             // and an import into a gap with no room rebuilds it too
             try await app.db.sql.raw("UPDATE entities SET search_rank = search_rank / \(bind: EntitySearchIndex.spacing) + 100").run()
             let csv = "单位名称,经营地址,行政区划代码,专业类别\n阿三宾馆,鼓楼区四路1号,350102,GG0101\n"
-            let report = try await EntityImport.run(data: Data(csv.utf8), filename: "u.csv", options: .init(dryRun: false, updateExisting: false), actor: .system,
-                                                    crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            let report = try await EntityImport.run(data: Data(csv.utf8), filename: "u.csv", options: .init(dryRun: false, updateExisting: false), by: app.systemCaller)
             #expect(report.committed)
             #expect(try await EntitySearch.list(.init(q: "宾馆"), scope: .unrestricted, on: app.db).rows.map(\.name) == ["阿里宾馆", "阿三宾馆", "安居宾馆", "北京宾馆"])
         }
@@ -245,7 +243,7 @@ struct EntityTests {
             try await app.makeEntity(.fixture(name: "甲宾馆", creditCode: nil), inspectors: [leaving.id!])
             try await app.makeEntity(.fixture(name: "乙宾馆", creditCode: nil, address: "东街1号"), inspectors: [leaving.id!])
             // when
-            let moved = try await EntityQueries.handOver(from: leaving.id!, to: taking.id!, actor: .system, on: app.db, now: app.clock.now())
+            let moved = try await EntityQueries.handOver(from: leaving.id!, to: taking.id!, by: app.systemCaller).moved
             // then
             #expect(moved == 2)
             let mine = try await EntitySearch.list(.init(inspector: taking.id!.uuidString), scope: .unrestricted, on: app.db)

@@ -27,7 +27,7 @@ struct HardeningTests {
                 #expect(res.body.string.contains("三权分立"))
             }
             #expect(try await User.find(secadmin.id, on: app.db)?.passwordHash == hashBefore)
-            _ = try await UserQueries.resetPassword(user: secadmin, resetSecondFactor: true, actor: .operator("root"), app: app, on: app.db, now: app.clock.now())
+            _ = try await UserQueries.resetPassword(user: secadmin, resetSecondFactor: true, by: .system(app, actor: .operator("root")), app: app)
             #expect(try await User.find(secadmin.id, on: app.db)?.passwordHash != hashBefore)
         }
     }
@@ -35,8 +35,8 @@ struct HardeningTests {
     @Test func aResetRevokesTheAccountsAPITokens() async throws {
         try await withTestApp { app in
             let user = try await app.makeUser("tok1", roles: [.inspector])
-            let (_, secret) = try await AccountController.issue(.init(name: "脚本", validDays: 30), userID: user.requireID(), actor: .system, on: app.db, now: app.clock.now())
-            _ = try await UserQueries.resetPassword(user: user, resetSecondFactor: false, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let (_, secret) = try await AccountController.issue(.init(name: "脚本", validDays: 30), userID: user.requireID(), by: app.systemCaller)
+            _ = try await UserQueries.resetPassword(user: user, resetSecondFactor: false, by: app.systemCaller, app: app)
             var headers = HTTPHeaders()
             headers.bearerAuthorization = .init(token: secret)
             try await app.testing().test(.GET, "/api/v1/me", headers: headers) { res async in #expect(res.status == .unauthorized) }
@@ -122,7 +122,7 @@ struct GrantsAPITests {
             // given
             let sec = try await app.makeUser("secapi", roles: [.securityAdmin])
             let target = try await app.makeUser("keeps", roles: [.inspector])
-            let (_, token) = try await AccountController.issue(.init(name: "t", validDays: 1), userID: sec.requireID(), actor: .system, on: app.db, now: app.clock.now())
+            let (_, token) = try await AccountController.issue(.init(name: "t", validDays: 1), userID: sec.requireID(), by: app.systemCaller)
             var headers = HTTPHeaders()
             headers.bearerAuthorization = .init(token: token)
             headers.contentType = .json

@@ -13,7 +13,7 @@ struct ImportTests {
 
     static func run(_ app: Application, _ csv: String, dryRun: Bool = false, update: Bool = false, encoding: String.Encoding = .utf8) async throws -> ImportReport {
         try await EntityImport.run(data: csv.data(using: encoding)!, filename: "units.csv", options: .init(dryRun: dryRun, updateExisting: update),
-                                   actor: .system, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                   by: app.systemCaller)
     }
 
     @Test func aDryRunNamesEveryBadRowAndStoresNothing() async throws {
@@ -74,7 +74,7 @@ struct ImportTests {
             let csv = ([Self.header] + rows).joined(separator: "\n")
             // when
             let report = try await EntityImport.run(data: Data(csv.utf8), filename: "units.csv", options: .init(dryRun: false, updateExisting: false, batchSize: 3),
-                                                    actor: .system, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                                    by: app.systemCaller)
             // then
             #expect(report.committed && report.created == 11)
             let stored = try await SupervisedEntity.query(on: app.db).all()
@@ -139,10 +139,8 @@ struct ImportTests {
             let gbk = try Self.gbk(rows.map { $0.joined(separator: ",") }.joined(separator: "\r\n"))
             let xlsx = try XLSXWriter.write(header: rows[0], rows: [rows[1]], sheetName: "单位")
             // when
-            let fromGBK = try await EntityImport.run(data: gbk, filename: "units.csv", options: .init(dryRun: true, updateExisting: false), actor: .system,
-                                                     crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
-            let fromXLSX = try await EntityImport.run(data: xlsx, filename: "units.xlsx", options: .init(dryRun: true, updateExisting: false), actor: .system,
-                                                      crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            let fromGBK = try await EntityImport.run(data: gbk, filename: "units.csv", options: .init(dryRun: true, updateExisting: false), by: app.systemCaller)
+            let fromXLSX = try await EntityImport.run(data: xlsx, filename: "units.xlsx", options: .init(dryRun: true, updateExisting: false), by: app.systemCaller)
             // then
             #expect(fromGBK.isValid && fromGBK.created == 1 && fromGBK.format.contains("GB18030"))
             #expect(fromXLSX.isValid && fromXLSX.created == 1 && fromXLSX.format == "XLSX")
@@ -160,7 +158,7 @@ struct ImportTests {
             """
             // when
             let report = try await LicenseImport.run(data: Data(csv.utf8), filename: "licences.csv", options: .init(dryRun: false, updateExisting: false),
-                                                     actor: .system, on: app.db, now: app.clock.now())
+                                                     by: app.systemCaller)
             // then
             #expect(report.issues.map(\.row) == [3])
             #expect(report.issues.first?.rule == "entity.unknown")

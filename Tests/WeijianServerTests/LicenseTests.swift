@@ -10,8 +10,7 @@ import WeijianCore
 @Suite("Health licences: lifecycle, terms and reminders")
 struct LicenseTests {
     static func issue(_ app: Application, _ entity: SupervisedEntity, number: String = "闽卫公证字〔2026〕第0001号", date: String = "2026-03-01") async throws -> HealthLicense {
-        try await LicenseQueries.issue(.init(number: number, scope: "住宿", issuingOrgan: "卫生健康委员会", issueDate: date), entity: entity, actor: .system,
-                                       on: app.db, now: app.clock.now())
+        try await LicenseQueries.issue(.init(number: number, scope: "住宿", issuingOrgan: "卫生健康委员会", issueDate: date), entity: entity, by: app.systemCaller)
     }
 
     @Test func aPublicPlaceLicenceRunsFourYearsWithAReviewAfterTwo() async throws {
@@ -34,12 +33,12 @@ struct LicenseTests {
             let entity = try await app.makeEntity()
             let licence = try await Self.issue(app, entity)
             // when
-            try await LicenseQueries.apply(.init(event: "renew", eventDate: "2030-01-10"), to: licence, entity: entity, actor: .system, on: app.db, now: app.clock.now())
+            try await LicenseQueries.apply(.init(event: "renew", eventDate: "2030-01-10"), to: licence, entity: entity, by: app.systemCaller)
             var error: ValidationErrors?
             do {
-                try await LicenseQueries.apply(.init(event: "revoke", eventDate: "2030-02-01", reason: ""), to: licence, entity: entity, actor: .system, on: app.db, now: app.clock.now())
+                try await LicenseQueries.apply(.init(event: "revoke", eventDate: "2030-02-01", reason: ""), to: licence, entity: entity, by: app.systemCaller)
             } catch let caught as ValidationErrors { error = caught }
-            try await LicenseQueries.apply(.init(event: "cancel", eventDate: "2030-02-01", reason: "单位申请注销"), to: licence, entity: entity, actor: .system, on: app.db, now: app.clock.now())
+            try await LicenseQueries.apply(.init(event: "cancel", eventDate: "2030-02-01", reason: "单位申请注销"), to: licence, entity: entity, by: app.systemCaller)
             // then
             #expect(licence.validUntil == "2034-02-28")
             #expect(error?.errors.first?.field == "原因")
@@ -48,7 +47,7 @@ struct LicenseTests {
             #expect(rows[0].events.map(\.event) == ["注销", "延续", "发证"])
             var afterCancel: ValidationError?
             do {
-                try await LicenseQueries.apply(.init(event: "renew", eventDate: "2030-03-01"), to: licence, entity: entity, actor: .system, on: app.db, now: app.clock.now())
+                try await LicenseQueries.apply(.init(event: "renew", eventDate: "2030-03-01"), to: licence, entity: entity, by: app.systemCaller)
             } catch let caught as ValidationError { afterCancel = caught }
             #expect(afterCancel?.code == "licence.state")
         }
@@ -62,8 +61,7 @@ struct LicenseTests {
             // when
             var error: ValidationErrors?
             do {
-                try await LicenseQueries.apply(.init(event: "change", number: "", scope: "", eventDate: "2026-05-01"), to: licence, entity: entity, actor: .system,
-                                               on: app.db, now: app.clock.now())
+                try await LicenseQueries.apply(.init(event: "change", number: "", scope: "", eventDate: "2026-05-01"), to: licence, entity: entity, by: app.systemCaller)
             } catch let caught as ValidationErrors { error = caught }
             // then
             #expect(error?.errors.first?.code == "change.empty")
@@ -89,7 +87,7 @@ struct LicenseTests {
             let inspector = try await app.makeUser("insp1", roles: [.inspector])
             let entity = try await app.makeEntity(inspectors: [inspector.id!])
             _ = try await LicenseQueries.issue(.init(number: "X-1", issuingOrgan: "卫生健康委员会", issueDate: "2022-06-01", validUntil: "2026-05-31"),
-                                               entity: entity, actor: .system, on: app.db, now: app.clock.now())
+                                               entity: entity, by: app.systemCaller)
             // when: 55 days before expiry, twice; then 13 days before
             app.clock.set(LocalDate("2026-04-06")!.noonInChina)
             try await LicensesController.remind(app)

@@ -48,12 +48,12 @@ struct PlatformTests {
                 }
             }
             let next = try await Numbering.allocate(scheme: "doc", organ: "A", year: 2026, on: app.db)
-            try await Numbering.void(scheme: "doc", organ: "A", year: 2026, value: 2, reason: "文书打印错误", actor: .system, on: app.db, now: app.clock.now())
+            try await Numbering.void(scheme: "doc", organ: "A", year: 2026, value: 2, reason: "文书打印错误", by: app.systemCaller)
             // then
             #expect(next == 2)
             #expect(try await Numbering.isVoided(scheme: "doc", organ: "A", year: 2026, value: 2, on: app.db))
             await #expect(throws: (any Error).self) {
-                try await Numbering.void(scheme: "doc", organ: "A", year: 2026, value: 9, reason: "未发出", actor: .system, on: app.db, now: app.clock.now())
+                try await Numbering.void(scheme: "doc", organ: "A", year: 2026, value: 9, reason: "未发出", by: app.systemCaller)
             }
         }
     }
@@ -222,11 +222,11 @@ struct AccountAdministrationTests {
             let inspector = try await app.makeUser("leaving", roles: [.inspector])
             let inspectorBrowser = try await app.signIn(inspector)
             // when
-            try await UserQueries.setActive(false, user: inspector, actor: .system, on: app.db, now: app.clock.now())
+            try await UserQueries.setActive(false, user: inspector, by: app.systemCaller)
             // then
             try await app.testing().test(.GET, "/app", headers: inspectorBrowser.headers) { res async in #expect(res.status == .seeOther) }
             await #expect(throws: ValidationError.self) {
-                try await UserQueries.setActive(false, user: admin, actor: .system, on: app.db, now: app.clock.now())
+                try await UserQueries.setActive(false, user: admin, by: app.systemCaller)
             }
         }
     }

@@ -18,14 +18,12 @@ struct RegistryPagesTests {
             try await DataScopeGrant(userID: officer.id!, dimension: .department, value: "*", grantedBy: "test", at: app.clock.now()).create(on: app.db)
             let entity = try await app.makeEntity(inspectors: [])
             try await app.makeEntity(.fixture(name: "福州阳光宾馆", creditCode: nil))
-            _ = try await LicenseQueries.issue(.init(number: "L-1", issuingOrgan: "卫生健康委员会", issueDate: "2026-01-05"), entity: entity, actor: .system,
-                                               on: app.db, now: app.clock.now())
+            _ = try await LicenseQueries.issue(.init(number: "L-1", issuingOrgan: "卫生健康委员会", issueDate: "2026-01-05"), entity: entity, by: app.systemCaller)
             let unitUser = try await app.makeUser("unit1", roles: [.entityUser])
             unitUser.entityID = entity.id
             try await unitUser.save(on: app.db)
             let current = try await CurrentUser.load(unitUser, sessionID: nil, csrfToken: nil, on: app.db)
-            let submission = try await SubmissionQueries.submit(.entityChange, payload: .init(entity: .init(legalRepName: "李四")), entity: entity, user: current,
-                                                                crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            let submission = try await SubmissionQueries.submit(.entityChange, payload: .init(entity: .init(legalRepName: "李四")), entity: entity, by: .acting(as: current, app))
             _ = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
             let staff = try await app.signIn(officer)
             let unit = try await app.signIn(unitUser)

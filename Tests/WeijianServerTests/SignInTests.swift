@@ -52,7 +52,7 @@ struct SignInTests {
     @Test func aFreshAccountMustChangeItsPasswordThenEnrolTOTPBeforeReachingTheHomePage() async throws {
         try await withTestApp { app in
             // given
-            let (user, oneTime) = try await UserQueries.create(.init(username: "lisi", displayName: "李四"), actor: .system, app: app, on: app.db, now: app.clock.now())
+            let (user, oneTime) = try await UserQueries.create(.init(username: "lisi", displayName: "李四"), by: app.systemCaller, app: app)
             // when
             let login = try await attemptLogin(app, username: "lisi", password: oneTime)
             // then: a new session id and the forced password change

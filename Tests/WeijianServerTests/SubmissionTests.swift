@@ -79,8 +79,7 @@ struct SubmissionTests {
             let firstUser = try await Self.portalUser(app, for: first, name: "unit1")
             let secondUser = try await Self.portalUser(app, for: second, name: "unit2")
             let submission = try await SubmissionQueries.submit(.selfInspection, payload: .init(inspectionDate: "2026-11-20", content: "消毒记录齐全"),
-                                                                entity: first, user: try await CurrentUser.load(firstUser, sessionID: nil, csrfToken: nil, on: app.db),
-                                                                crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                                                entity: first, by: .acting(as: try await CurrentUser.load(firstUser, sessionID: nil, csrfToken: nil, on: app.db), app))
             let browser = try await app.signIn(secondUser)
             // when / then
             try await app.testing().test(.GET, "/portal/submissions/\(submission.id!)", headers: browser.headers) { res async in
@@ -97,11 +96,11 @@ struct SubmissionTests {
             // when
             let submission = try await SubmissionQueries.submit(.waterMonitoring, payload: .init(sampleDate: "2026-11-20", samplePoint: "出厂水",
                                                                                                 values: ["turbidity": "1.6", "pH": "7.2", "totalColiforms": "未检出"]),
-                                                                entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                                                entity: entity, by: .acting(as: user, app))
             var bad: ValidationErrors?
             do {
                 _ = try await SubmissionQueries.submit(.waterMonitoring, payload: .init(sampleDate: "2026-11-20", samplePoint: "出厂水", values: ["turbidity": "很浑"]),
-                                                       entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                                       entity: entity, by: .acting(as: user, app))
             } catch let caught as ValidationErrors { bad = caught }
             // then
             let flags = try JSONDecoder().decode([String].self, from: Data(submission.flags.utf8))
@@ -140,7 +139,7 @@ struct SubmissionTests {
                 #expect(res.body.string.contains("≤3 NTU"))
             }
             let submission = try await SubmissionQueries.submit(.waterMonitoring, payload: .init(sampleDate: "2026-11-20", samplePoint: "出厂水", values: ["turbidity": "1.6"]),
-                                                                entity: entity, user: user, crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+                                                                entity: entity, by: .acting(as: user, app))
             // then
             #expect(try JSONDecoder().decode([String].self, from: Data(submission.flags.utf8)).isEmpty, "1.6 NTU is within the new limit of 3")
             #expect(try await app.auditActions().filter { $0 == "water.limit" }.count == 1)
@@ -154,8 +153,7 @@ struct SubmissionTests {
             let entity = try await app.makeEntity()
             let user = try await CurrentUser.load(try await Self.portalUser(app, for: entity), sessionID: nil, csrfToken: nil, on: app.db)
             // when
-            let submission = try await SubmissionQueries.submit(.licenceApplication, payload: .init(scope: "住宿"), entity: entity, user: user,
-                                                                crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            let submission = try await SubmissionQueries.submit(.licenceApplication, payload: .init(scope: "住宿"), entity: entity, by: .acting(as: user, app))
             // then: the five working days skip the National Day holiday
             let expected = WorkCalendar().deadline(for: DeadlineRule.defaults.first { $0.code == "licence.acceptance" }!, from: LocalDate("2026-09-25")!).due
             #expect(submission.dueDate == expected.description)

@@ -6,8 +6,11 @@ import WeijianCore
 
 /// The scheduled jobs of the foundation. Features add theirs here.
 enum Jobs {
+    /// How often the audit chain is sealed with a signed checkpoint (and its witness line), seconds.
+    static let checkpointInterval: TimeInterval = 30
+
     static let all: [Scheduler.Job] = [
-        Scheduler.Job(name: "audit.checkpoint", interval: 30) { app in
+        Scheduler.Job(name: "audit.checkpoint", interval: checkpointInterval) { app in
             try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
         },
         Scheduler.Job(name: "sessions.cleanup", interval: 3600) { app in
@@ -25,6 +28,7 @@ enum Jobs {
         // 卫生监督信息报告管理规定: data checked for duplicates, gaps and errors at least weekly.
         Scheduler.Job(name: "quality.weekly", interval: 7 * 86_400) { app in
             _ = try await DataQualityQueries.run(trigger: "每周定时", tables: app.codeTables, on: app.db, now: app.clock.now())
+            try await EntityQueries.createUniqueCreditCodeIndexIfClean(on: app.db)
         },
         Scheduler.Job(name: "attachments.fixity", interval: 7 * 86_400) { app in
             try await checkAttachments(app)

@@ -30,6 +30,10 @@ enum Migrations {
             CreateAttachments(),
             CreateEntitySearchOrder(),
             CreateEntityPinyinOrderIndex(),
+            AddSignInGuards(),
+            AddSubmissionPendingKey(),
+            AddUniqueCreditCodeIndex(),
+            AddAuditChainKey(),
         ] as [any Migration])
     }
 
@@ -37,5 +41,6 @@ enum Migrations {
     static func run(on app: Application) async throws {
         try await DatabaseSetup.prepare(app.db)
         try await app.autoMigrate()
+        try await AuditLog.settleChainStart(on: app.db, keys: app.keyStore)
     }
 }

@@ -28,8 +28,6 @@ enum OpenAPIDocument {
         .init(method: "get", path: "/openapi.json", summary: "本接口说明（OpenAPI 3.1）", permission: "anonymous", parameters: [], body: nil, response: "object", status: "200"),
         .init(method: "get", path: "/me", summary: "当前用户、角色与权限", permission: "signedIn", parameters: [], body: nil, response: "object", status: "200"),
         .init(method: "get", path: "/tokens", summary: "我的访问令牌", permission: "signedIn", parameters: [], body: nil, response: "array", status: "200"),
-        .init(method: "post", path: "/tokens", summary: "签发访问令牌（令牌只返回一次）", permission: "signedIn", parameters: [],
-              body: ["name": "string", "validDays": "integer"], response: "object", status: "201"),
         .init(method: "delete", path: "/tokens/{tokenID}", summary: "撤销访问令牌", permission: "signedIn",
               parameters: [("tokenID", "path", "string", true)], body: nil, response: "none", status: "204"),
         .init(method: "get", path: "/users", summary: "账号列表", permission: "users.manage", parameters: [("q", "query", "string", false)], body: nil, response: "array", status: "200"),

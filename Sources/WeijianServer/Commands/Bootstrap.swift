@@ -25,7 +25,7 @@ enum Bootstrap {
         for (role, username, name) in accounts {
             var input = UserQueries.NewUser(username: username, displayName: name)
             input.roles = [role]
-            let (_, password) = try await UserQueries.create(input, actor: .system, app: app, on: app.db, now: app.clock.now())
+            let (_, password) = try await UserQueries.create(input, by: .system(app, actor: .system), app: app)
             created.append(Created(role: role, username: username, password: password))
         }
         await SystemLog.write(.info, category: "startup", "首次启动：已创建系统管理员、安全管理员、安全审计员账号", on: app.db, now: app.clock.now())

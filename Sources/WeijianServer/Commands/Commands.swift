@@ -87,21 +87,21 @@ struct AdminCommand: AsyncCommand {
                 input.departmentID = department.id
             }
             if input.roles.contains(.entityUser) { input.kind = .portal }
-            let (user, password) = try await UserQueries.create(input, actor: actor, app: app, on: app.db, now: now)
+            let (user, password) = try await UserQueries.create(input, by: .system(app, actor: actor), app: app)
             context.console.output(text: "已创建账号 \(user.username)（\(user.displayName)），一次性密码：\(password)")
         case "disable", "enable":
             let user = try await UserQueries.find(try requireUsername(), on: app.db)
-            try await UserQueries.setActive(signature.action == "enable", user: user, actor: actor, on: app.db, now: now)
+            try await UserQueries.setActive(signature.action == "enable", user: user, by: .system(app, actor: actor))
             context.console.output(text: "账号 \(user.username) 已\(signature.action == "enable" ? "启用" : "停用")")
         case "reset":
             let user = try await UserQueries.find(try requireUsername(), on: app.db)
-            let password = try await UserQueries.resetPassword(user: user, resetSecondFactor: signature.secondFactor, actor: actor, app: app, on: app.db, now: now)
+            let password = try await UserQueries.resetPassword(user: user, resetSecondFactor: signature.secondFactor, by: .system(app, actor: actor), app: app)
             context.console.output(text: "账号 \(user.username) 已重置并解锁，一次性密码：\(password)")
         case "token":
             let user = try await UserQueries.find(try requireUsername(), on: app.db)
             guard user.status == .active else { throw CommandError(message: "账号 \(user.username) 已停用，不能签发令牌") }
             let (_, secret) = try await AccountController.issue(.init(name: signature.name ?? "服务器签发", validDays: signature.days ?? 30),
-                                                               userID: try user.requireID(), actor: actor, on: app.db, now: now)
+                                                               userID: try user.requireID(), by: .system(app, actor: actor))
             context.console.output(text: secret)
         default:
             throw CommandError(message: "未知操作“\(signature.action)”。\n\n\(help)")
@@ -117,8 +117,9 @@ struct AuditVerifyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let result = try await AuditLog.verify(on: app.db, keys: app.keyStore)
-        try? await AuditLog.record("audit.verify", actor: operatorActor(), outcome: result.isIntact ? .success : .failure,
-                                   details: ["events": String(result.eventsChecked), "problems": String(result.problems.count)], on: app.db, now: app.clock.now())
+        try? await Caller.system(app).audit("audit.verify", outcome: result.isIntact ? .success : .failure,
+                                            details: ["events": String(result.eventsChecked), "problems": String(result.problems.count)])
+        for warning in result.warnings { context.console.output(text: "注意：" + warning) }
         if result.isIntact {
             context.console.output(text: "审计日志完整：共校验\(result.eventsChecked)条事件，已签名封存至第\(result.lastSealedSequence)号，其后未封存\(result.unsealedCount)条。")
             return
@@ -148,8 +149,7 @@ struct KeysCommand: AsyncCommand {
             try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
             let (dataKey, indexKey) = try app.keyStore.rotate(now: app.clock.now())
             let count = try await KeyRotation.reencryptAll(on: app.db, crypto: app.keyStore.fieldCrypto)
-            try await AuditLog.record("keys.rotate", actor: operatorActor(), details: ["dataKey": dataKey, "indexKey": indexKey, "fields": String(count)],
-                                      on: app.db, now: app.clock.now())
+            try await Caller.system(app).audit("keys.rotate", details: ["dataKey": dataKey, "indexKey": indexKey, "fields": String(count)])
             await SystemLog.write(.info, category: "keys", "密钥已轮换：新数据密钥 \(dataKey)，重新加密 \(count) 个字段", on: app.db, now: app.clock.now())
             context.console.output(text: "密钥已轮换：数据密钥 \(dataKey)，盲索引密钥 \(indexKey)；已重新加密\(count)个字段。请立即备份密钥目录 \(app.keyStore.directory)。")
         default:

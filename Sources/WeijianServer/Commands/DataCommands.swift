@@ -37,9 +37,8 @@ struct ImportCommand: AsyncCommand {
         let options = EntityImport.Options(dryRun: signature.dryRun, updateExisting: signature.updateExisting)
         let filename = (signature.file as NSString).lastPathComponent
         let report = kind == .units
-            ? try await EntityImport.run(data: data, filename: filename, options: options, actor: operatorActor(), crypto: app.keyStore.fieldCrypto,
-                                         tables: app.codeTables, on: app.db, now: app.clock.now())
-            : try await LicenseImport.run(data: data, filename: filename, options: options, actor: operatorActor(), on: app.db, now: app.clock.now())
+            ? try await EntityImport.run(data: data, filename: filename, options: options, by: .system(app))
+            : try await LicenseImport.run(data: data, filename: filename, options: options, by: .system(app))
         if let path = signature.report { try report.csv.write(to: URL(fileURLWithPath: path)) }
         if !report.isValid {
             context.console.output(text: String(decoding: CSVTable.write([["行号", "列", "规则", "问题"]] + report.issues.map { [String($0.row), $0.column, $0.rule, $0.message] }).dropFirst(3), as: UTF8.self))
@@ -70,8 +69,7 @@ struct QualityCommand: AsyncCommand {
         switch signature.action {
         case "run":
             let summary = try await DataQualityQueries.run(trigger: "命令行", tables: app.codeTables, on: app.db, now: app.clock.now())
-            try await AuditLog.record("quality.run", actor: operatorActor(), details: ["units": "\(summary.units)", "duplicates": "\(summary.duplicates)"],
-                                      on: app.db, now: app.clock.now())
+            try await Caller.system(app).audit("quality.run", details: ["units": "\(summary.units)", "duplicates": "\(summary.duplicates)"])
             context.console.output(text: "检查单位\(summary.units)户：疑似重复\(summary.duplicates)对，缺项\(summary.gaps)条，错误\(summary.errors)条，提示\(summary.warnings)条")
         case "duplicates":
             let pairs = try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, limit: 1_000_000, on: app.db)

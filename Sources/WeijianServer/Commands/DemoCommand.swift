@@ -83,7 +83,7 @@ struct DemoLoader {
         }
         var departmentIDs: [String: UUID] = [:]
         for department in Self.departments {
-            let created = try await DepartmentQueries.create(code: department.code, name: department.name, isBusiness: department.business, actor: actor, on: db, now: now)
+            let created = try await DepartmentQueries.create(code: department.code, name: department.name, isBusiness: department.business, by: .system(app, actor: actor))
             departmentIDs[department.code] = created.id
         }
         let staff: [(String, String, Role, String, Bool)] = [
@@ -99,7 +99,7 @@ struct DemoLoader {
             var input = UserQueries.NewUser(username: username, displayName: name, departmentID: departmentIDs[department])
             input.roles = [role]
             input.profile = .init(title: role.chinese, certificateNumber: role == .inspector ? "闽卫执证\(String(format: "%05d", username.count * 1379 % 99_999))" : nil)
-            let (user, password) = try await UserQueries.create(input, actor: actor, app: app, on: db, now: now)
+            let (user, password) = try await UserQueries.create(input, by: .system(app, actor: actor), app: app)
             if allDepartments {
                 try await DataScopeGrant(userID: try user.requireID(), dimension: .department, value: "*", grantedBy: actor.name, at: now).create(on: db)
             }
@@ -116,26 +116,22 @@ struct DemoLoader {
         var portalUsers: [CurrentUser] = []
         for (index, entity) in sample.enumerated() {
             let (user, password) = try await UserQueries.create(.init(username: "u\(entity.unitCode)", displayName: "\(entity.contactName ?? "联系人")", kind: .portal,
-                                                                      roles: [.entityUser]), actor: actor, app: app, on: db, now: now)
-            user.entityID = entity.id
-            try await user.save(on: db)
+                                                                      entityID: entity.id, roles: [.entityUser]), by: .system(app, actor: actor), app: app)
             portalUsers.append(try await CurrentUser.load(user, sessionID: nil, csrfToken: nil, on: db))
             report.accounts.append(.init(role: Role.entityUser.chinese, username: user.username, password: password, note: entity.name + (index == 0 ? "（有一件待审核的变更）" : "")))
         }
-        let crypto = app.keyStore.fieldCrypto
         let tables = app.codeTables
         if portalUsers.count == 3 {
             _ = try await SubmissionQueries.submit(.entityChange, payload: .init(entity: .init(contactName: "赵小红", employees: String((sample[0].employees ?? 0) + 5)), note: "联系人变更，新招5人"),
-                                                   entity: sample[0], user: portalUsers[0], crypto: crypto, tables: tables, on: db, now: now)
+                                                   entity: sample[0], by: .acting(as: portalUsers[0], app))
             let returned = try await SubmissionQueries.submit(.selfInspection, payload: .init(inspectionDate: LocalDate(instant: now).adding(days: -3).description,
                                                                                              content: "检查了布草更换和公共用品消毒记录", problems: "消毒记录缺两天"),
-                                                              entity: sample[1], user: portalUsers[1], crypto: crypto, tables: tables, on: db, now: now)
+                                                              entity: sample[1], by: .acting(as: portalUsers[1], app))
             let reviewer = try await CurrentUser.load(try await User.query(on: db).filter(\.$username == "xinxi").first()!, sessionID: nil, csrfToken: nil, on: db)
-            try await SubmissionQueries.decide(returned, decision: .return, reason: "请补充整改后的消毒记录照片和整改完成日期", entity: sample[1], reviewer: reviewer,
-                                               crypto: crypto, tables: tables, on: db, now: now)
+            try await SubmissionQueries.decide(returned, decision: .return, reason: "请补充整改后的消毒记录照片和整改完成日期", entity: sample[1], by: .acting(as: reviewer, app))
             _ = try await SubmissionQueries.submit(.waterMonitoring, payload: .init(sampleDate: LocalDate(instant: now).adding(days: -1).description, samplePoint: "末梢水",
                                                                                     values: ["turbidity": "1.3", "pH": "7.4", "colonyCount": "20", "totalColiforms": "未检出"]),
-                                                   entity: sample[2], user: portalUsers[2], crypto: crypto, tables: tables, on: db, now: now)
+                                                   entity: sample[2], by: .acting(as: portalUsers[2], app))
             report.submissions = 3
         }
         _ = try await DataQualityQueries.run(trigger: "演示数据", tables: tables, on: db, now: now)
@@ -177,7 +173,7 @@ struct DemoLoader {
                 entity.unitCode = EntityQueries.unitCode(division: valid.division.value, sequence: sequence[valid.division.value]!)
                 entity.createdAt = now
                 entity.source = InformationSource.internal.rawValue
-                EntityQueries.apply(valid, to: entity, crypto: crypto, now: now)
+                try EntityQueries.apply(valid, to: entity, crypto: crypto, now: now)
                 newEntities.append(entity)
                 if let department, let pool = inspectors[department], !pool.isEmpty {
                     newLinks.append((entity.id!, generator.pick(pool)))

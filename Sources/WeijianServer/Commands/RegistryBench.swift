@@ -62,8 +62,8 @@ enum RegistryBench {
         let before = peakMemoryMB()
         var report: ImportReport?
         let imported = try await timed {
-            report = try await EntityImport.run(data: csv, filename: "bench.csv", options: .init(dryRun: false, updateExisting: false), actor: .operator("bench"),
-                                                crypto: app.keyStore.fieldCrypto, tables: app.codeTables, on: app.db, now: app.clock.now())
+            report = try await EntityImport.run(data: csv, filename: "bench.csv", options: .init(dryRun: false, updateExisting: false),
+                                                by: .system(app, actor: .operator("bench")))
         }
         guard let report, report.committed else {
             throw CommandError(message: "导入基准失败：\(report?.issues.prefix(3).map { "第\($0.row)行\($0.column)：\($0.message)" }.joined(separator: "；") ?? "")")

@@ -87,13 +87,13 @@ enum CalendarController {
             return try await req.renderPage("admin/calendar", title: "节假日与工作日", content: try await adminContent(req, year: year, errors: errors.errors.map(\.description)))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await CalendarStore.set(from: from, to: to, kind: kind, name: name, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await CalendarStore.set(from: from, to: to, kind: kind, name: name, by: try req.caller)
         return try await req.redirect(to: "/app/admin/calendar?year=\(from.year)", flash: "已保存\(from)至\(to)的安排")
     }
 
     @Sendable static func deleteEntry(req: Request) async throws -> Response {
         guard let day = req.parameters.get("day").flatMap(LocalDate.init) else { throw Abort(.notFound, reason: "日期格式错误") }
-        try await CalendarStore.remove(day: day, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await CalendarStore.remove(day: day, by: try req.caller)
         return try await req.redirect(to: "/app/admin/calendar?year=\(day.year)", flash: "已删除\(day)的安排")
     }
 
@@ -102,7 +102,7 @@ enum CalendarController {
     @Sendable static func confirmYear(req: Request) async throws -> Response {
         guard let year = req.parameters.get("year", as: Int.self), (2000...2100).contains(year) else { throw Abort(.notFound, reason: "年份应在2000到2100之间") }
         let covered = try req.content.decode(ConfirmForm.self).covered == "1"
-        try await CalendarStore.setCovered(covered, year: year, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await CalendarStore.setCovered(covered, year: year, by: try req.caller)
         return try await req.redirect(to: "/app/admin/calendar?year=\(year)", flash: covered ? "已确认\(year)年节假日安排录入完整" : "已撤销\(year)年的确认，该年期限将标为暂定")
     }
 

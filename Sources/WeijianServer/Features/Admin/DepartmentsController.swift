@@ -46,7 +46,7 @@ enum DepartmentsController {
         let form = try req.content.decode(Form.self)
         do {
             let department = try await DepartmentQueries.create(code: form.code ?? "", name: form.name ?? "", isBusiness: form.isBusiness == "on",
-                                                                actor: Actor(try req.currentUser), on: req.db, now: req.now)
+                                                                by: try req.caller)
             return try await req.redirect(to: "/app/admin/departments", flash: "已新增科室“\(department.name)”")
         } catch let error as ValidationErrors {
             let page = Page(rows: try await rows(req.db), errors: error.errors.map(\.description), code: form.code ?? "", name: form.name ?? "")
@@ -58,7 +58,7 @@ enum DepartmentsController {
         guard let id = req.parameters.get("departmentID").flatMap(UUID.init(uuidString:)), let department = try await Department.find(id, on: req.db) else {
             throw Abort(.notFound, reason: "科室不存在")
         }
-        try await DepartmentQueries.setActive(!department.active, department: department, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await DepartmentQueries.setActive(!department.active, department: department, by: try req.caller)
         return try await req.redirect(to: "/app/admin/departments", flash: department.active ? "科室已启用" : "科室已停用")
     }
 
@@ -73,7 +73,7 @@ enum DepartmentsController {
     @Sendable static func createAPI(req: Request) async throws -> Response {
         let input = try req.content.decode(APIInput.self)
         let department = try await DepartmentQueries.create(code: input.code ?? "", name: input.name ?? "", isBusiness: input.isBusiness ?? true,
-                                                            actor: Actor(try req.currentUser), on: req.db, now: req.now)
+                                                            by: try req.caller)
         return try await Row(id: department.id?.uuidString ?? "", code: department.code, name: department.name, isBusiness: department.isBusiness,
                              active: department.active).encodeResponse(status: .created, for: req)
     }

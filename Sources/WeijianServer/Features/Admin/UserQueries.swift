@@ -13,6 +13,8 @@ enum UserQueries {
         var kind: User.Kind = .staff
         var departmentID: UUID?
         var profile = StaffQueries.ProfileInput()
+        /// The unit a portal account belongs to, linked in the transaction that creates the account.
+        var entityID: UUID?
         /// Only the operator's command and the first start grant roles at creation; in the UI the
         /// security administrator grants them.
         var roles: Set<Role> = []
@@ -50,13 +52,16 @@ enum UserQueries {
     }
 
     /// Creates an account with a one-time password, returned once to the caller.
-    static func create(_ input: NewUser, actor: Actor, app: Application, on db: any Database, now: Date) async throws -> (User, String) {
+    static func create(_ input: NewUser, by caller: Caller, app: Application) async throws -> (User, String) {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await validate(input, on: db)
         let password = Passwords.oneTime()
         let hash = try await Passwords.hash(password, app: app)
         let crypto = app.keyStore.fieldCrypto
         let user = User(username: input.username.trimmed.lowercased(), displayName: input.displayName.trimmed, kind: input.kind,
                         departmentID: input.departmentID, passwordHash: hash, now: now)
+        user.oneTimePasswordExpiresAt = try await oneTimePasswordExpiry(on: db, now: now)
+        user.entityID = input.kind == .portal ? input.entityID : nil
         try await db.writeTransaction { tx in
             try await user.create(on: tx)
             let id = try user.requireID()
@@ -65,11 +70,16 @@ enum UserQueries {
                 try await StaffQueries.save(input.profile, userID: id, crypto: crypto, on: tx)
                 try await StaffQueries.reindex(userID: id, on: tx)
             }
-            try await AuditLog.record("user.create", actor: actor, target: ("user", id.uuidString),
+            try await caller.audit("user.create", target: ("user", id.uuidString),
                                       details: ["username": user.username, "roles": input.roles.map(\.rawValue).sorted().joined(separator: ",")],
-                                      on: tx, now: now)
+                                      on: tx)
         }
         return (user, password)
+    }
+
+    /// A one-time password opens the account for the period the security policy sets (default 72 hours).
+    static func oneTimePasswordExpiry(on db: any Database, now: Date) async throws -> Date {
+        now.addingTimeInterval(Double(try await SecuritySettings.load(on: db).oneTimePasswordHours) * 3600)
     }
 
     static func find(_ idOrName: String, on db: any Database) async throws -> User {
@@ -94,7 +104,8 @@ enum UserQueries {
     }
 
     /// Disables or re-enables an account. Disabling ends its sessions at once.
-    static func setActive(_ active: Bool, user: User, actor: Actor, on db: any Database, now: Date) async throws {
+    static func setActive(_ active: Bool, user: User, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await checkNotOtherAdministrator(user, actor: actor, on: db)
         if !active, try await isLastHolderOfSeparatedRole(user, on: db) {
             throw ValidationError(field: "账号", code: "user.lastAdministrator", message: "这是该管理员角色的最后一个启用账号，不能停用")
@@ -105,18 +116,20 @@ enum UserQueries {
         try await db.writeTransaction { tx in
             try await user.save(on: tx)
             if !active { try await Sessions.endAll(userID: try user.requireID(), on: tx) }
-            try await AuditLog.record(active ? "user.enable" : "user.disable", actor: actor, target: ("user", try user.requireID().uuidString),
-                                      details: ["username": user.username], on: tx, now: now)
+            try await caller.audit(active ? "user.enable" : "user.disable", target: ("user", try user.requireID().uuidString),
+                                      details: ["username": user.username], on: tx)
         }
     }
 
     /// Issues a new one-time password, unlocks the account and ends its sessions. The second
     /// factor is kept unless `resetSecondFactor` (a lost phone).
-    static func resetPassword(user: User, resetSecondFactor: Bool, actor: Actor, app: Application, on db: any Database, now: Date) async throws -> String {
+    static func resetPassword(user: User, resetSecondFactor: Bool, by caller: Caller, app: Application) async throws -> String {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await checkNotOtherAdministrator(user, actor: actor, on: db)
         let password = Passwords.oneTime()
         user.passwordHash = try await Passwords.hash(password, app: app)
         user.mustChangePassword = true
+        user.oneTimePasswordExpiresAt = try await oneTimePasswordExpiry(on: db, now: now)
         user.passwordChangedAt = now
         user.failedAttempts = 0
         user.lockedUntil = nil
@@ -130,8 +143,8 @@ enum UserQueries {
             try await Sessions.endAll(userID: try user.requireID(), on: tx)
             // Whoever had this account's credentials loses its tokens too.
             try await APIToken.query(on: tx).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
-            try await AuditLog.record("user.resetPassword", actor: actor, target: ("user", try user.requireID().uuidString),
-                                      details: ["username": user.username, "secondFactorReset": String(resetSecondFactor)], on: tx, now: now)
+            try await caller.audit("user.resetPassword", target: ("user", try user.requireID().uuidString),
+                                      details: ["username": user.username, "secondFactorReset": String(resetSecondFactor)], on: tx)
         }
         return password
     }
@@ -144,6 +157,38 @@ enum UserQueries {
     static func holders(of role: Role, on db: any Database) async throws -> [UUID] {
         try await RoleGrant.query(on: db).filter(\.$role == role.rawValue).join(User.self, on: \RoleGrant.$user.$id == \User.$id)
             .filter(User.self, \.$status == .active).all().map { $0.$user.id }
+    }
+
+    struct Supervisor: Sendable {
+        let id: UUID
+        let username: String
+        let displayName: String
+        let department: String
+        let active: Bool
+    }
+
+    /// Staff who supervise units (inspectors and department heads) in departments of the scope, and
+    /// hold none of the three administrators' roles: the people units may be assigned to.
+    static func supervisors(in scope: DataScope, activeOnly: Bool, on db: any Database) async throws -> [Supervisor] {
+        let supervising = [Role.inspector, .departmentHead].map(\.rawValue)
+        let excluded = Role.allCases.filter(\.isSeparatedAdministrator).map(\.rawValue)
+        var query = db.sql.select().column(SQLColumn("id", table: "u")).column(SQLColumn("username", table: "u"))
+            .column(SQLColumn("display_name", table: "u")).column(SQLColumn("status", table: "u"))
+            .column(SQLColumn("name", table: "d"), as: "department")
+            .from(SQLAlias(SQLIdentifier(User.schema), as: SQLIdentifier("u")))
+            .join(SQLAlias(SQLIdentifier(Department.schema), as: SQLIdentifier("d")), method: SQLJoinMethod.left,
+                  on: SQLColumn("id", table: "d"), .equal, SQLColumn("department_id", table: "u"))
+            .where(SQLColumn("kind", table: "u"), .equal, SQLBind(User.Kind.staff.rawValue))
+            .where(SQLColumn("id", table: "u"), .in, SQLSubquery.select { $0.column("user_id").from(RoleGrant.schema).where("role", .in, SQLBind.group(supervising)) })
+            .where(SQLColumn("id", table: "u"), .notIn, SQLSubquery.select { $0.column("user_id").from(RoleGrant.schema).where("role", .in, SQLBind.group(excluded)) })
+        if activeOnly { query = query.where(SQLColumn("status", table: "u"), .equal, SQLBind(User.Status.active.rawValue)) }
+        query = scope.apply(to: query, department: "u.department_id")
+        return try await query.orderBy(SQLColumn("username", table: "u")).all().map { row in
+            Supervisor(id: try row.decode(column: "id", as: UUID.self), username: try row.decode(column: "username", as: String.self),
+                       displayName: try row.decode(column: "display_name", as: String.self),
+                       department: try row.decode(column: "department", as: String?.self) ?? "",
+                       active: try row.decode(column: "status", as: String.self) == User.Status.active.rawValue)
+        }
     }
 
     static func isLastHolderOfSeparatedRole(_ user: User, on db: any Database) async throws -> Bool {
@@ -213,7 +258,8 @@ enum AccountReview {
 
 /// Departments (科室), kept by the system administrator.
 enum DepartmentQueries {
-    static func create(code: String, name: String, isBusiness: Bool, actor: Actor, on db: any Database, now: Date) async throws -> Department {
+    static func create(code: String, name: String, isBusiness: Bool, by caller: Caller) async throws -> Department {
+        let (db, now) = (caller.db, caller.now)
         var errors = ValidationCollector()
         let code = code.trimmed.uppercased(), name = name.trimmed
         errors.require(code, field: "科室代码")
@@ -232,18 +278,19 @@ enum DepartmentQueries {
         let department = Department(code: code, name: name, isBusiness: isBusiness, now: now)
         try await db.writeTransaction { tx in
             try await department.create(on: tx)
-            try await AuditLog.record("department.create", actor: actor, target: ("department", try department.requireID().uuidString),
-                                      details: ["code": code, "name": name], on: tx, now: now)
+            try await caller.audit("department.create", target: ("department", try department.requireID().uuidString),
+                                      details: ["code": code, "name": name], on: tx)
         }
         return department
     }
 
-    static func setActive(_ active: Bool, department: Department, actor: Actor, on db: any Database, now: Date) async throws {
+    static func setActive(_ active: Bool, department: Department, by caller: Caller) async throws {
+        let db = caller.db
         department.active = active
         try await db.writeTransaction { tx in
             try await department.save(on: tx)
-            try await AuditLog.record(active ? "department.enable" : "department.disable", actor: actor,
-                                      target: ("department", try department.requireID().uuidString), details: ["name": department.name], on: tx, now: now)
+            try await caller.audit(active ? "department.enable" : "department.disable",
+                                      target: ("department", try department.requireID().uuidString), details: ["name": department.name], on: tx)
         }
     }
 
@@ -256,8 +303,8 @@ enum DepartmentQueries {
 
 /// Role and scope grants (the security administrator's duty).
 enum GrantQueries {
-    static func setGrants(for user: User, roles: Set<Role>, scopes: [(DataScopeGrant.Dimension, String)], actor: Actor,
-                          actorUserID: UUID?, on db: any Database, now: Date) async throws {
+    static func setGrants(for user: User, roles: Set<Role>, scopes: [(DataScopeGrant.Dimension, String)], by caller: Caller) async throws {
+        let (actor, actorUserID, db, now) = (caller.actor, caller.userID, caller.db, caller.now)
         let userID = try user.requireID()
         if userID == actorUserID {
             throw ValidationError(field: "授权对象", code: "grant.self", message: "不能为自己的账号授权（须由另一名安全管理员办理）")
@@ -282,12 +329,12 @@ enum GrantQueries {
             for (dimension, value) in scopes {
                 try await DataScopeGrant(userID: userID, dimension: dimension, value: value, grantedBy: actor.name, at: now).create(on: tx)
             }
-            try await AuditLog.record("grants.set", actor: actor, target: ("user", userID.uuidString),
+            try await caller.audit("grants.set", target: ("user", userID.uuidString),
                                       details: ["username": user.username,
                                                 "roles": roles.map(\.rawValue).sorted().joined(separator: ","),
                                                 "previousRoles": current.map(\.rawValue).sorted().joined(separator: ","),
                                                 "scopes": scopes.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ",")],
-                                      on: tx, now: now)
+                                      on: tx)
         }
     }
 }

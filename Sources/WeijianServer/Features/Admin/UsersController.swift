@@ -90,7 +90,7 @@ enum UsersController {
     @Sendable static func create(req: Request) async throws -> Response {
         let form = try req.content.decode(UserForm.self)
         do {
-            let (user, password) = try await UserQueries.create(try input(from: form), actor: Actor(try req.currentUser), app: req.application, on: req.db, now: req.now)
+            let (user, password) = try await UserQueries.create(try input(from: form), by: try req.caller, app: req.application)
             let page = CreatedPage(id: user.id?.uuidString ?? "", username: user.username, displayName: user.displayName, password: password)
             return try await req.renderPage("admin/user-created", title: "账号已创建", content: page).encodeResponse(for: req)
         } catch let error as ValidationErrors {
@@ -146,7 +146,7 @@ enum UsersController {
     @Sendable static func disable(req: Request) async throws -> Response {
         let user = try await target(req)
         do {
-            try await UserQueries.setActive(false, user: user, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+            try await UserQueries.setActive(false, user: user, by: try req.caller)
         } catch let error as ValidationError {
             return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: error.message)
         }
@@ -155,7 +155,7 @@ enum UsersController {
 
     @Sendable static func enable(req: Request) async throws -> Response {
         let user = try await target(req)
-        try await UserQueries.setActive(true, user: user, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await UserQueries.setActive(true, user: user, by: try req.caller)
         return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: "账号已启用")
     }
 
@@ -166,8 +166,7 @@ enum UsersController {
         let form = try req.content.decode(ResetForm.self)
         let password: String
         do {
-            password = try await UserQueries.resetPassword(user: user, resetSecondFactor: form.resetSecondFactor == "on", actor: Actor(try req.currentUser),
-                                                           app: req.application, on: req.db, now: req.now)
+            password = try await UserQueries.resetPassword(user: user, resetSecondFactor: form.resetSecondFactor == "on", by: try req.caller, app: req.application)
         } catch let error as ValidationError {
             return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: error.message)
         }
@@ -190,13 +189,13 @@ enum UsersController {
     @Sendable static func reviewDisable(req: Request) async throws -> Response {
         let ids = (try req.content.decode(ReviewForm.self).userIDs ?? []).compactMap(UUID.init(uuidString:))
         guard !ids.isEmpty else { return try await req.redirect(to: "/app/admin/account-review", flash: "未选择账号") }
-        let actor = Actor(try req.currentUser)
+        let caller = try req.caller
         var disabled = 0
         var skipped: [String] = []
         for id in ids {
             guard let user = try await User.find(id, on: req.db), user.status == .active else { continue }
             do {
-                try await UserQueries.setActive(false, user: user, actor: actor, on: req.db, now: req.now)
+                try await UserQueries.setActive(false, user: user, by: caller)
                 disabled += 1
             } catch let error as ValidationError {
                 skipped.append("\(user.username)：\(error.message)")
@@ -218,17 +217,17 @@ enum UsersController {
 
     @Sendable static func createAPI(req: Request) async throws -> Response {
         let form = try req.content.decode(UserForm.self)
-        let (user, password) = try await UserQueries.create(try input(from: form), actor: Actor(try req.currentUser), app: req.application, on: req.db, now: req.now)
+        let (user, password) = try await UserQueries.create(try input(from: form), by: try req.caller, app: req.application)
         return try await CreatedAPI(id: user.id?.uuidString ?? "", username: user.username, oneTimePassword: password).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func disableAPI(req: Request) async throws -> HTTPStatus {
-        try await UserQueries.setActive(false, user: try await target(req), actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await UserQueries.setActive(false, user: try await target(req), by: try req.caller)
         return .noContent
     }
 
     @Sendable static func enableAPI(req: Request) async throws -> HTTPStatus {
-        try await UserQueries.setActive(true, user: try await target(req), actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await UserQueries.setActive(true, user: try await target(req), by: try req.caller)
         return .noContent
     }
 }

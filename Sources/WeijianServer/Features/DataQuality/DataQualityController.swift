@@ -66,9 +66,9 @@ enum DataQualityController {
         }
         let first = try row.decode(column: "first_id", as: UUID.self)
         let second = try row.decode(column: "second_id", as: UUID.self)
-        let scope = try req.currentUser.scope
-        _ = try await EntityQueries.visible(first, scope: scope, on: req.db)
-        _ = try await EntityQueries.visible(second, scope: scope, on: req.db)
+        let caller = try req.caller
+        _ = try await EntityQueries.visible(first, caller: caller, asking: ("duplicatePair", String(id)))
+        _ = try await EntityQueries.visible(second, caller: caller, asking: ("duplicatePair", String(id)))
         return (id, first, second)
     }
 
@@ -82,13 +82,13 @@ enum DataQualityController {
             throw ValidationError(field: "保留单位", code: "merge.survivor", message: "请选择合并后保留的单位")
         }
         let absorbed = survivor == first ? second : first
-        _ = try await DataQualityQueries.merge(survivorID: survivor, absorbedID: absorbed, pairID: pairID, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        _ = try await DataQualityQueries.merge(survivorID: survivor, absorbedID: absorbed, pairID: pairID, by: try req.caller)
         return try await req.redirect(to: "/app/entities/\(survivor)", flash: "已合并：关联的许可证、报送和门户账号已转到本单位。可在“合并记录”中撤销。")
     }
 
     @Sendable static func different(req: Request) async throws -> Response {
         let (pairID, _, _) = try await pair(req)
-        try await DataQualityQueries.markDifferent(pairID: pairID, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await DataQualityQueries.markDifferent(pairID: pairID, by: try req.caller)
         return try await req.redirect(to: "/app/quality/duplicates", flash: "已确认为不同单位，以后的检查不再提示这一对")
     }
 
@@ -102,7 +102,7 @@ enum DataQualityController {
 
     @Sendable static func undo(req: Request) async throws -> Response {
         guard let id = req.parameters.get("mergeID").flatMap(UUID.init(uuidString:)) else { throw Abort(.notFound, reason: "合并记录不存在") }
-        try await DataQualityQueries.undo(mergeID: id, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+        try await DataQualityQueries.undo(mergeID: id, by: try req.caller)
         return try await req.redirect(to: "/app/quality/merges", flash: "已撤销合并，被合并单位及其原有记录已恢复")
     }
 }

@@ -187,11 +187,12 @@ enum DataQualityQueries {
     }
 
     /// Marks a pair as two different units; later runs do not raise it again.
-    static func markDifferent(pairID: Int64, actor: Actor, on db: any Database, now: Date) async throws {
+    static func markDifferent(pairID: Int64, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await db.writeTransaction { tx in
             try await tx.sql.update("duplicate_pairs").set("status", to: SQLBind("different")).set("decided_by", to: SQLBind(actor.name))
                 .set("decided_at", to: SQLBind(now.millis)).where("id", .equal, SQLBind(pairID)).run()
-            try await AuditLog.record("quality.different", actor: actor, target: ("duplicate_pair", "\(pairID)"), on: tx, now: now)
+            try await caller.audit("quality.different", target: ("duplicate_pair", "\(pairID)"), on: tx)
         }
     }
 
@@ -202,7 +203,8 @@ enum DataQualityQueries {
 
     /// Merges `absorbed` into `survivor`: every linked record moves to the survivor; the absorbed
     /// unit stays, marked merged, so the merge can be undone.
-    static func merge(survivorID: UUID, absorbedID: UUID, pairID: Int64?, actor: Actor, on db: any Database, now: Date) async throws -> UUID {
+    static func merge(survivorID: UUID, absorbedID: UUID, pairID: Int64?, by caller: Caller) async throws -> UUID {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         guard survivorID != absorbedID, let survivor = try await SupervisedEntity.find(survivorID, on: db),
               let absorbed = try await SupervisedEntity.find(absorbedID, on: db) else {
             throw ValidationError(field: "合并", code: "merge.units", message: "请选择两户不同的单位")
@@ -247,15 +249,16 @@ enum DataQualityQueries {
                                            changes: [.init(field: "经营状态", from: previousStatus.chinese, to: SupervisedEntity.Status.merged.chinese)], on: tx, now: now)
             try await EntitySearchIndex.remove(absorbedID, on: tx)
             try await EntityQueries.reindex(survivor, on: tx)
-            try await AuditLog.record("entity.merge", actor: actor, target: ("entity", survivorID.uuidString),
-                                      details: ["absorbed": absorbedID.uuidString, "merge": mergeID.uuidString, "moved": summary], on: tx, now: now)
+            try await caller.audit("entity.merge", target: ("entity", survivorID.uuidString),
+                                      details: ["absorbed": absorbedID.uuidString, "merge": mergeID.uuidString, "moved": summary], on: tx)
         }
         return mergeID
     }
 
     /// Undoes a merge: the absorbed unit returns with the records that were moved; records added to
     /// the survivor since, and edits made to it, stay on the survivor.
-    static func undo(mergeID: UUID, actor: Actor, on db: any Database, now: Date) async throws {
+    static func undo(mergeID: UUID, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         guard let row = try await db.sql.select().columns("survivor_id", "absorbed_id", "absorbed_status", "moved", "undone_at", "pair_id")
             .from("entity_merges").where("id", .equal, SQLBind(mergeID)).first() else { throw Abort(.notFound, reason: "合并记录不存在") }
         guard try row.decode(column: "undone_at", as: Int64?.self) == nil else {
@@ -267,6 +270,7 @@ enum DataQualityQueries {
         guard let absorbed = try await SupervisedEntity.find(absorbedID, on: db), let survivor = try await SupervisedEntity.find(survivorID, on: db) else {
             throw Abort(.notFound, reason: "单位不存在")
         }
+        if !caller.scope.allows(survivor) { try await caller.refuseOutOfScope("entityMerge", id: mergeID.uuidString, name: survivor.name) }
         try await db.writeTransaction { tx in
             for (table, ids) in moved.rows where !ids.isEmpty && linkedTables.contains(where: { $0.table == table }) {
                 try await tx.sql.update(table).set("entity_id", to: SQLBind(absorbedID))
@@ -290,8 +294,8 @@ enum DataQualityQueries {
                                            changes: [.init(field: "经营状态", from: SupervisedEntity.Status.merged.chinese, to: absorbed.status.chinese)], on: tx, now: now)
             try await EntityQueries.reindex(absorbed, on: tx)
             try await EntityQueries.reindex(survivor, on: tx)
-            try await AuditLog.record("entity.unmerge", actor: actor, target: ("entity", survivorID.uuidString),
-                                      details: ["absorbed": absorbedID.uuidString, "merge": mergeID.uuidString], on: tx, now: now)
+            try await caller.audit("entity.unmerge", target: ("entity", survivorID.uuidString),
+                                      details: ["absorbed": absorbedID.uuidString, "merge": mergeID.uuidString], on: tx)
         }
     }
 

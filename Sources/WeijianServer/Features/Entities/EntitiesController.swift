@@ -107,8 +107,7 @@ enum EntitiesController {
     @Sendable static func create(req: Request) async throws -> Response {
         let input = try req.content.decode(EntityInput.self)
         do {
-            let entity = try await EntityQueries.create(input, origin: try origin(req, action: "create"), crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
-            try await req.audit("entity.create", target: ("entity", try entity.requireID().uuidString))
+            let entity = try await EntityQueries.create(input, origin: try origin(req, action: "create"), by: try req.caller)
             return try await req.redirect(to: "/app/entities/\(try entity.requireID())", flash: "已登记“\(entity.name)”，单位编码\(entity.unitCode)")
         } catch let error as ValidationErrors {
             return try await formError(req, isNew: true, entityID: nil, input: input, errors: error.errors)
@@ -125,7 +124,7 @@ enum EntitiesController {
     }
 
     static func entity(_ req: Request) async throws -> SupervisedEntity {
-        try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), scope: try req.currentUser.scope, on: req.db)
+        try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), caller: try req.caller)
     }
 
     @Sendable static func editForm(req: Request) async throws -> View {
@@ -141,8 +140,7 @@ enum EntitiesController {
         let input = try req.content.decode(EntityInput.self)
         do {
             let changes = try await EntityQueries.update(entity, with: try EntityPages.keepingPersonalData(input, of: entity, crypto: req.fieldCrypto),
-                                                         origin: try origin(req, action: "update"), crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
-            try await req.audit("entity.update", target: ("entity", try entity.requireID().uuidString), details: ["fields": changes.map(\.field).joined(separator: "、")])
+                                                         origin: try origin(req, action: "update"), by: try req.caller)
             return try await req.redirect(to: "/app/entities/\(try entity.requireID())", flash: changes.isEmpty ? "没有修改" : "已保存，修改了\(changes.count)项")
         } catch let error as ValidationErrors {
             return try await formError(req, isNew: false, entityID: entity.id, input: input, errors: error.errors)
@@ -207,17 +205,25 @@ enum EntitiesController {
     // MARK: hand-over
 
     struct HandoverPage: Encodable, Sendable {
-        let staff: [EntityPages.Choice]
+        let from: [EntityPages.Choice]
+        let to: [EntityPages.Choice]
         var errors: [String] = []
     }
 
-    static func staffChoices(_ db: any Database) async throws -> [EntityPages.Choice] {
-        try await User.query(on: db).filter(\.$kind == .staff).sort(\.$username).all()
-            .map { .init(value: $0.id?.uuidString ?? "", label: "\($0.displayName)（\($0.username)）\($0.status == .disabled ? "【已停用】" : "")") }
+    /// Who may hand over and receive, within the caller's scope: units come from any inspector
+    /// of a department in scope (also a disabled one); they go only to an active inspector or
+    /// department head of such a department, never to an administrator (三权分立, issue 10).
+    static func handoverPage(_ req: Request, errors: [String] = []) async throws -> HandoverPage {
+        let scope = try req.currentUser.scope
+        func label(_ row: UserQueries.Supervisor) -> EntityPages.Choice {
+            .init(value: row.id.uuidString, label: "\(row.displayName)（\(row.username)）\(row.department.isEmpty ? "" : " · " + row.department)\(row.active ? "" : "【已停用】")")
+        }
+        return HandoverPage(from: try await UserQueries.supervisors(in: scope, activeOnly: false, on: req.db).map(label),
+                            to: try await UserQueries.supervisors(in: scope, activeOnly: true, on: req.db).map(label), errors: errors)
     }
 
     @Sendable static func handoverForm(req: Request) async throws -> View {
-        try await req.renderPage("entities/handover", title: "移交监管单位", content: HandoverPage(staff: try await staffChoices(req.db)))
+        try await req.renderPage("entities/handover", title: "移交监管单位", content: try await handoverPage(req))
     }
 
     struct HandoverInput: Content {
@@ -227,18 +233,27 @@ enum EntitiesController {
 
     @Sendable static func handover(req: Request) async throws -> Response {
         let input = try req.content.decode(HandoverInput.self)
+        let caller = try req.caller
+        let choices = try await handoverPage(req)
         var errors: [String] = []
         let from = input.from.flatMap(UUID.init(uuidString:))
-        let to = try await input.to.flatMap(UUID.init(uuidString:)).asyncMap { try await User.find($0, on: req.db) } ?? nil
-        if from == nil { errors.append("原监督员：请选择") }
-        if to?.status != .active || to?.kind != .staff { errors.append("接收监督员：请选择一名在用的本所人员") }
-        if let from, from == to?.id { errors.append("接收监督员：不能与原监督员相同") }
-        guard errors.isEmpty, let from, let target = to else {
-            return try await req.renderPage("entities/handover", title: "移交监管单位", content: HandoverPage(staff: try await staffChoices(req.db), errors: errors))
+        let to = input.to.flatMap(UUID.init(uuidString:))
+        if from == nil || !choices.from.contains(where: { $0.value == from?.uuidString }) { errors.append("原监督员：请从列表中选择本人数据范围内的监督员") }
+        if to == nil || !choices.to.contains(where: { $0.value == to?.uuidString }) {
+            errors.append("接收监督员：请从列表中选择本人数据范围内在用的监督员或科室负责人")
+        }
+        if let from, from == to { errors.append("接收监督员：不能与原监督员相同") }
+        guard errors.isEmpty, let from, let to else {
+            if let to, !choices.to.contains(where: { $0.value == to.uuidString }) {
+                try await caller.audit("entity.handover", target: ("user", to.uuidString), outcome: .denied, details: ["reason": "receiver"])
+            }
+            return try await req.renderPage("entities/handover", title: "移交监管单位", content: try await handoverPage(req, errors: errors))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let count = try await EntityQueries.handOver(from: from, to: try target.requireID(), actor: Actor(try req.currentUser), on: req.db, now: req.now)
-        return try await req.redirect(to: "/app/entities?inspector=\(try target.requireID())", flash: "已将\(count)户单位移交给\(target.displayName)")
+        let result = try await EntityQueries.handOver(from: from, to: to, by: caller)
+        let name = choices.to.first { $0.value == to.uuidString }?.label ?? ""
+        let rest = result.outOfScope > 0 ? "；另有\(result.outOfScope)户不在您的数据范围内，未移交" : ""
+        return try await req.redirect(to: "/app/entities?inspector=\(to)", flash: "已将\(result.moved)户单位移交给\(name)\(rest)")
     }
 
     // MARK: API
@@ -262,9 +277,7 @@ enum EntitiesController {
     @Sendable static func showAPI(req: Request) async throws -> Detail { try await detail(try await entity(req), on: req.db) }
 
     @Sendable static func createAPI(req: Request) async throws -> Response {
-        let entity = try await EntityQueries.create(try req.content.decode(EntityInput.self), origin: try origin(req, action: "create"),
-                                                    crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
-        try await req.audit("entity.create", target: ("entity", try entity.requireID().uuidString))
+        let entity = try await EntityQueries.create(try req.content.decode(EntityInput.self), origin: try origin(req, action: "create"), by: try req.caller)
         return try await detail(entity, on: req.db).encodeResponse(status: .created, for: req)
     }
 
@@ -272,9 +285,7 @@ enum EntitiesController {
         let entity = try await entity(req)
         guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并") }
         let input = try EntityPages.keepingPersonalData(try req.content.decode(EntityInput.self), of: entity, crypto: req.fieldCrypto)
-        let changes = try await EntityQueries.update(entity, with: input, origin: try origin(req, action: "update"), crypto: req.fieldCrypto,
-                                                     tables: req.codeTables, on: req.db, now: req.now)
-        try await req.audit("entity.update", target: ("entity", try entity.requireID().uuidString), details: ["fields": changes.map(\.field).joined(separator: "、")])
+        try await EntityQueries.update(entity, with: input, origin: try origin(req, action: "update"), by: try req.caller)
         return try await detail(entity, on: req.db)
     }
 

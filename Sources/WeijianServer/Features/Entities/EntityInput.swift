@@ -77,18 +77,26 @@ enum EntityValidation {
     struct Context: Sendable {
         let tables: CodeTables
         let categories: [String: SupervisionCategory]
-        let departments: Set<UUID>
+        /// Active departments by id, code and name (a form sends the id; an import row the code or name).
+        let departments: [String: UUID]
+        /// Active staff by id and username.
         let staff: [String: UUID]
     }
 
     static func context(tables: CodeTables, on db: any Database) async throws -> Context {
         let categories = try await SupervisionCategory.query(on: db).all()
-        let departments = try await Department.query(on: db).all().compactMap(\.id)
-        let staff = try await User.query(on: db).filter(\.$kind == .staff).all()
+        var departments: [String: UUID] = [:]
+        for department in try await Department.query(on: db).filter(\.$active == true).all() {
+            guard let id = department.id else { continue }
+            departments[id.uuidString] = id
+            departments[department.code] = id
+            departments[department.name] = id
+        }
+        let staff = try await User.query(on: db).filter(\.$kind == .staff).filter(\.$status == .active).all()
         var byKey: [String: UUID] = [:]
         for user in staff { if let id = user.id { byKey[id.uuidString] = id; byKey[user.username] = id } }
         return Context(tables: tables, categories: Dictionary(uniqueKeysWithValues: categories.compactMap { c in c.id.map { ($0, c) } }),
-                       departments: Set(departments), staff: byKey)
+                       departments: departments, staff: byKey)
     }
 
     static func check(_ input: EntityInput, context: Context) throws -> ValidatedEntity {
@@ -152,14 +160,15 @@ enum EntityValidation {
         }
         var departmentID: UUID?
         if let raw = text(input.departmentID, "责任科室", max: 40) {
-            if let id = UUID(uuidString: raw), context.departments.contains(id) { departmentID = id } else {
-                errors.add(ValidationError(field: "责任科室", code: "department.unknown", message: "所选科室不存在"))
+            if let id = context.departments[raw] ?? UUID(uuidString: raw).flatMap({ context.departments[$0.uuidString] }) { departmentID = id } else {
+                errors.add(ValidationError(field: "责任科室", code: "department.unknown", message: "“\(raw)”不是在用的科室（填科室代码或名称）"))
             }
         }
         var inspectorIDs: [UUID] = []
         for raw in input.inspectors ?? [] where !raw.trimmed.isEmpty {
-            if let id = context.staff[raw.trimmed] { inspectorIDs.append(id) } else {
-                errors.add(ValidationError(field: "监督员", code: "inspector.unknown", message: "“\(raw)”不是本所在用人员"))
+            let key = raw.trimmed
+            if let id = context.staff[key] ?? context.staff[key.lowercased()] { inspectorIDs.append(id) } else {
+                errors.add(ValidationError(field: "监督员", code: "inspector.unknown", message: "“\(raw)”不是本所在用人员（填用户名）"))
             }
         }
         let employees = count(input.employees, "从业人员数")

@@ -27,48 +27,81 @@ enum EntityQueries {
 
     // MARK: writing
 
-    /// Registers a new unit. The credit code must not belong to another unit already.
-    static func create(_ input: EntityInput, origin: Origin, crypto: FieldCrypto, tables: CodeTables, on db: any Database, now: Date) async throws -> SupervisedEntity {
-        let context = try await EntityValidation.context(tables: tables, on: db)
+    /// Registers a new unit. The credit code must not belong to another unit already, and the unit
+    /// must fall inside the caller's data scope: checked before anything is stored (issue 10).
+    static func create(_ input: EntityInput, origin: Origin, by caller: Caller) async throws -> SupervisedEntity {
+        let context = try await EntityValidation.context(tables: caller.tables, on: caller.db)
         let valid = try EntityValidation.check(input, context: context)
-        try await requireUniqueCreditCode(valid.creditCode, except: nil, on: db)
-        return try await db.writeTransaction { tx in
+        try requireInScope(valid, caller: caller)
+        try await requireUniqueCreditCode(valid.creditCode, except: nil, on: caller.db)
+        return try await caller.db.writeTransaction { tx in
             let entity = SupervisedEntity()
             entity.id = UUID()
             let sequence = try await Numbering.allocate(scheme: "entity", organ: valid.division.value, year: 0, on: tx)
             entity.unitCode = unitCode(division: valid.division.value, sequence: sequence)
-            entity.createdAt = now
+            entity.createdAt = caller.now
             entity.source = origin.source.rawValue
-            apply(valid, to: entity, crypto: crypto, now: now)
-            try await entity.create(on: tx)
+            try apply(valid, to: entity, crypto: caller.crypto, now: caller.now)
+            do {
+                try await entity.create(on: tx)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // A parallel registration of the same credit code was stored first.
+                throw ValidationError(field: "统一社会信用代码", code: "creditCode.taken", message: "已被另一户同时登记的单位使用，请勿重复登记")
+            }
             try await setInspectors(valid.inspectorIDs, entityID: entity.id!, on: tx)
-            try await record(entityID: entity.id!, origin: origin, changes: [], on: tx, now: now)
+            try await record(entityID: entity.id!, origin: origin, changes: [], on: tx, now: caller.now)
             try await reindex(entity, on: tx)
+            try await caller.audit("entity.create", target: ("entity", entity.id!.uuidString),
+                                   details: ["name": entity.name, "unitCode": entity.unitCode], on: tx)
             return entity
         }
     }
 
-    /// Applies a change, records what changed, and keeps the search index current.
+    /// Applies a change, records what changed, and keeps the search index current. The change and
+    /// its audit event (`auditAction`; nil when a larger event covers it, e.g. an import) commit together.
     @discardableResult
-    static func update(_ entity: SupervisedEntity, with input: EntityInput, origin: Origin, crypto: FieldCrypto, tables: CodeTables,
-                       on db: any Database, now: Date) async throws -> [Change] {
-        let context = try await EntityValidation.context(tables: tables, on: db)
+    static func update(_ entity: SupervisedEntity, with input: EntityInput, origin: Origin, by caller: Caller,
+                       auditAction: String? = "entity.update") async throws -> [Change] {
+        let context = try await EntityValidation.context(tables: caller.tables, on: caller.db)
         let valid = try EntityValidation.check(input, context: context)
-        try await requireUniqueCreditCode(valid.creditCode, except: entity.id, on: db)
+        try requireInScope(valid, caller: caller)
+        try await requireUniqueCreditCode(valid.creditCode, except: entity.id, on: caller.db)
         let entityID = try entity.requireID()
-        let beforeInspectors = try await inspectorIDs(entityID, on: db)
-        let before = try snapshot(entity, inspectors: beforeInspectors, crypto: crypto)
-        apply(valid, to: entity, crypto: crypto, now: now)
-        let after = try snapshot(entity, inspectors: valid.inspectorIDs, crypto: crypto)
-        let changes = diff(before, after)
+        let beforeInspectors = try await inspectorIDs(entityID, on: caller.db)
+        let before = try snapshot(entity, inspectors: beforeInspectors, crypto: caller.crypto)
+        try apply(valid, to: entity, crypto: caller.crypto, now: caller.now)
+        let changes = diff(before, try snapshot(entity, inspectors: valid.inspectorIDs, crypto: caller.crypto))
         guard !changes.isEmpty else { return [] }
-        try await db.writeTransaction { tx in
+        try await caller.db.writeTransaction { tx in
             try await entity.save(on: tx)
             if Set(beforeInspectors) != Set(valid.inspectorIDs) { try await setInspectors(valid.inspectorIDs, entityID: entityID, on: tx) }
-            try await record(entityID: entityID, origin: origin, changes: changes, on: tx, now: now)
+            try await record(entityID: entityID, origin: origin, changes: changes, on: tx, now: caller.now)
             try await reindex(entity, on: tx)
+            if let auditAction {
+                try await caller.audit(auditAction, target: ("entity", entityID.uuidString),
+                                       details: ["name": entity.name, "fields": changes.map(\.field).joined(separator: "、")], on: tx)
+            }
         }
         return changes
+    }
+
+    /// A unit may be registered or changed only into the caller's scope: its responsible department,
+    /// its category and its area (the same three dimensions that decide what the caller may read).
+    static func requireInScope(_ valid: ValidatedEntity, caller: Caller) throws {
+        let scope = caller.scope
+        var errors = ValidationCollector()
+        if scope.departments != nil, !scope.allowsDepartment(valid.departmentID) {
+            errors.add(ValidationError(field: "责任科室", code: "scope.department",
+                                       message: valid.departmentID == nil ? "必填：您只能登记本人数据范围内科室的单位，请选择责任科室"
+                                                                          : "所选科室不在您的数据范围内，只能登记或修改本人数据范围内科室的单位"))
+        }
+        if let categories = scope.categories, !categories.contains(CategoryNode.topLevel(of: valid.category.id ?? "")) {
+            errors.add(ValidationError(field: "专业类别", code: "scope.category", message: "所选类别不在您的数据范围内"))
+        }
+        if let areas = scope.areas, !areas.contains(where: { valid.division.value.hasPrefix(DataScope.areaPrefix($0)) }) {
+            errors.add(ValidationError(field: "行政区划代码", code: "scope.area", message: "所选区划不在您的数据范围内"))
+        }
+        try errors.check()
     }
 
     /// Inserts many new units in a few statements (a bulk import): rows, history and search index.
@@ -105,6 +138,20 @@ enum EntityQueries {
         return division + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
+    /// Creates the unique index on credit codes of units not merged, unless two such units share
+    /// one (then the data-quality run lists them and the next start tries again).
+    static func createUniqueCreditCodeIndexIfClean(on db: any Database) async throws {
+        let clashes = try await db.sql.raw("""
+            SELECT credit_code FROM entities WHERE credit_code IS NOT NULL AND status <> 'merged'
+            GROUP BY credit_code HAVING COUNT(*) > 1 LIMIT 1
+            """).first()
+        guard clashes == nil else { return }
+        try await db.sql.raw("""
+            CREATE UNIQUE INDEX IF NOT EXISTS entities_credit_code_unique ON entities (credit_code)
+            WHERE credit_code IS NOT NULL AND status <> 'merged'
+            """).run()
+    }
+
     static func requireUniqueCreditCode(_ code: CreditCode?, except id: UUID?, on db: any Database) async throws {
         guard let code else { return }
         var query = SupervisedEntity.query(on: db).filter(\.$creditCode == code.value).filter(\.$status != .merged)
@@ -114,8 +161,8 @@ enum EntityQueries {
         }
     }
 
-    static func apply(_ valid: ValidatedEntity, to entity: SupervisedEntity, crypto: FieldCrypto, now: Date) {
-        EntityRow.Values(valid, crypto: crypto).copy(into: entity, now: now)
+    static func apply(_ valid: ValidatedEntity, to entity: SupervisedEntity, crypto: FieldCrypto, now: Date) throws {
+        try EntityRow.Values(valid, crypto: crypto).copy(into: entity, now: now)
     }
 
     /// The labelled values a change is compared on. Personal data is compared by value but the
@@ -177,21 +224,27 @@ enum EntityQueries {
         try await EntitySearchIndex.reindex(entity, on: db)
     }
 
-    /// Hands every unit of one inspector to another in one step (a disabled inspector's units).
-    static func handOver(from: UUID, to: UUID, actor: Actor, on db: any Database, now: Date) async throws -> Int {
-        try await db.writeTransaction { tx in
-            let ids = try await tx.sql.select().column("entity_id").from("entity_inspectors").where("user_id", .equal, SQLBind(from)).all()
-                .map { try $0.decode(column: "entity_id", as: UUID.self) }
+    /// Hands the units of one inspector that lie in the caller's scope to another in one step (a
+    /// departing or disabled inspector's units). Returns how many moved and how many of the
+    /// inspector's units stayed because they are outside the caller's scope.
+    static func handOver(from: UUID, to: UUID, by caller: Caller) async throws -> (moved: Int, outOfScope: Int) {
+        try await caller.db.writeTransaction { tx in
+            var query = tx.sql.select().column(SQLColumn("id", table: "e")).from(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")))
+                .join(SQLAlias(SQLIdentifier("entity_inspectors"), as: SQLIdentifier("i")), on: SQLColumn("entity_id", table: "i"), .equal, SQLColumn("id", table: "e"))
+                .where(SQLColumn("user_id", table: "i"), .equal, SQLBind(from))
+            let all = try await query.all().count
+            query = caller.scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+            let ids = try await query.all().map { try $0.decode(column: "id", as: UUID.self) }
             for id in ids {
                 try await tx.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(from)).run()
                 try await tx.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(to)).run()
                 try await tx.sql.insert(into: "entity_inspectors").columns("entity_id", "user_id").values(SQLBind(id), SQLBind(to)).run()
-                try await record(entityID: id, origin: Origin(actor: actor, action: "handover", comment: "", source: .internal),
-                                 changes: [Change(field: "监督员", from: from.uuidString, to: to.uuidString)], on: tx, now: now)
+                try await record(entityID: id, origin: Origin(actor: caller.actor, action: "handover", comment: "", source: .internal),
+                                 changes: [Change(field: "监督员", from: from.uuidString, to: to.uuidString)], on: tx, now: caller.now)
             }
-            try await AuditLog.record("entity.handover", actor: actor, target: ("user", from.uuidString),
-                                      details: ["to": to.uuidString, "count": "\(ids.count)"], on: tx, now: now)
-            return ids.count
+            try await caller.audit("entity.handover", target: ("user", from.uuidString),
+                                   details: ["to": to.uuidString, "count": "\(ids.count)", "outOfScope": "\(all - ids.count)"], on: tx)
+            return (ids.count, all - ids.count)
         }
     }
 
@@ -234,10 +287,14 @@ enum EntityQueries {
         }
     }
 
-    /// Loads a unit the reader may see; another department's or category's unit is refused.
-    static func visible(_ id: UUID?, scope: DataScope, on db: any Database) async throws -> SupervisedEntity {
-        guard let id, let entity = try await SupervisedEntity.find(id, on: db) else { throw Abort(.notFound, reason: "被监督单位不存在") }
-        guard scope.allows(entity) else { throw Abort(.forbidden, reason: "该单位不在您的数据范围内") }
+    /// Loads a unit the caller may see; another department's, category's or area's unit is refused
+    /// and the refusal audited, naming `record` (what was asked for: the unit itself, or its
+    /// submission, licence or attachment).
+    static func visible(_ id: UUID?, caller: Caller, asking record: (type: String, id: String)? = nil) async throws -> SupervisedEntity {
+        guard let id, let entity = try await SupervisedEntity.find(id, on: caller.db) else { throw Abort(.notFound, reason: "被监督单位不存在") }
+        guard caller.scope.allows(entity) else {
+            try await caller.refuseOutOfScope(record?.type ?? "entity", id: record?.id ?? id.uuidString, name: entity.name)
+        }
         return entity
     }
 }

@@ -43,21 +43,22 @@ struct EntityRow: Sendable {
         var addressKey: String
         var pinyinKey: String
 
-        /// Encrypts the personal data, derives the search and duplicate keys.
-        init(_ valid: ValidatedEntity, crypto: FieldCrypto) {
+        /// Encrypts the personal data, derives the search and duplicate keys. A failed encryption
+        /// fails the write: a unit is never stored without the personal data it was given.
+        init(_ valid: ValidatedEntity, crypto: FieldCrypto) throws {
             let fields = SupervisedEntity.encryptedFields
-            func seal(_ value: String?, _ field: EncryptedField) -> (String?, String?) {
+            func seal(_ value: String?, _ field: EncryptedField) throws -> (String?, String?) {
                 guard let value else { return (nil, nil) }
-                return (try? crypto.encrypt(value, context: field.context), crypto.blindIndex(field.normalise(value), context: field.context))
+                return (try crypto.encrypt(value, context: field.context), crypto.blindIndex(field.normalise(value), context: field.context))
             }
             name = valid.name
             shortName = valid.shortName
             creditCode = valid.creditCode?.value
             legalRepName = valid.legalRepName
-            (legalRepIDCipher, legalRepIDIndex) = seal(valid.legalRepID?.value, fields[0])
-            (legalRepPhoneCipher, legalRepPhoneIndex) = seal(valid.legalRepPhone?.value, fields[1])
+            (legalRepIDCipher, legalRepIDIndex) = try seal(valid.legalRepID?.value, fields[0])
+            (legalRepPhoneCipher, legalRepPhoneIndex) = try seal(valid.legalRepPhone?.value, fields[1])
             contactName = valid.contactName
-            (contactPhoneCipher, contactPhoneIndex) = seal(valid.contactPhone?.value, fields[2])
+            (contactPhoneCipher, contactPhoneIndex) = try seal(valid.contactPhone?.value, fields[2])
             registeredAddress = valid.registeredAddress
             operatingAddress = valid.operatingAddress
             divisionCode = valid.division.value

@@ -32,6 +32,8 @@ enum EntityImport {
         .init(header: "培训合格人数", required: false, example: "18"),
         .init(header: "经营状态", required: false, example: "在营"),
         .init(header: "片区", required: false, example: "一片区"),
+        .init(header: "责任科室", required: false, example: "GGWS"),
+        .init(header: "监督员", required: false, example: "zhangsan"),
     ]
 
     /// Extension fields by their label (床位数, 供水类型 …), across categories.
@@ -69,8 +71,9 @@ enum EntityImport {
         return EntityInput(name: c[0], shortName: c[1], creditCode: c[2], legalRepName: c[3], legalRepIDNumber: c[4], legalRepPhone: c[5],
                            contactName: c[6], contactPhone: c[7], registeredAddress: c[8], operatingAddress: c[9], divisionCode: c[10],
                            township: c[11], latitude: c[12], longitude: c[13], economicType: c[14], industry: c[15], categoryCode: c[16],
-                           businessScope: c[17], employees: c[18], certifiedEmployees: c[19], trainedEmployees: c[20], status: c[21], area: c[22],
-                           ext: ext)
+                           businessScope: c[17], employees: c[18], certifiedEmployees: c[19], trainedEmployees: c[20], status: c[21],
+                           departmentID: c[23], area: c[22], ext: ext,
+                           inspectors: c[24].map { $0.components(separatedBy: CharacterSet(charactersIn: ",，、;； ")).filter { !$0.isEmpty } })
     }
 
     struct Options: Sendable {
@@ -80,8 +83,10 @@ enum EntityImport {
         var batchSize = 5000
     }
 
-    static func run(data: Data, filename: String, options: Options, actor: Actor, crypto: FieldCrypto, tables: CodeTables,
-                    on db: any Database, now: Date) async throws -> ImportReport {
+    /// Imports as `caller`: every row must lie in the caller's data scope, like a unit registered
+    /// by hand; one audit event records the import.
+    static func run(data: Data, filename: String, options: Options, by caller: Caller) async throws -> ImportReport {
+        let (actor, crypto, tables, db, now) = (caller.actor, caller.crypto, caller.tables, caller.db, caller.now)
         var (header, rows, report) = ImportHeaders.read(data, filename: filename, kind: .units, dryRun: options.dryRun)
         guard report.isValid else { return report }
         let (index, headerIssues) = ImportHeaders.map(header, columns: columns, extra: Set(extensionColumns.keys))
@@ -96,9 +101,13 @@ enum EntityImport {
         let checked = await Parallel.map(rows) { rowNumber, row -> (Int, EntityInput, Result<ValidatedEntity, ValidationErrors>) in
             let rowInput = input(row, layout: layout)
             do {
-                return (rowNumber, rowInput, .success(try EntityValidation.check(rowInput, context: context)))
+                let value = try EntityValidation.check(rowInput, context: context)
+                try EntityQueries.requireInScope(value, caller: caller)
+                return (rowNumber, rowInput, .success(value))
             } catch let error as ValidationErrors {
                 return (rowNumber, rowInput, .failure(error))
+            } catch let error as ValidationError {
+                return (rowNumber, rowInput, .failure(ValidationErrors([error])))
             } catch {
                 return (rowNumber, rowInput, .failure(ValidationErrors([ValidationError(field: "整行", code: "row", message: "\(error)")])))
             }
@@ -124,9 +133,12 @@ enum EntityImport {
         var creates: [(Int, ValidatedEntity)] = []
         for (row, rowInput, value) in valid {
             if let code = value.creditCode?.value, let entity = existing[code] {
-                if options.updateExisting { updates.append((rowInput, entity)) } else {
+                if !caller.scope.allows(entity) {
+                    report.issues.append(.init(row: row, column: "统一社会信用代码", rule: "scope.entity",
+                                               message: "已登记的单位“\(entity.name)”不在您的数据范围内，不能以导入修改"))
+                } else if options.updateExisting { updates.append((rowInput, entity)) } else {
                     report.issues.append(.init(row: row, column: "统一社会信用代码", rule: "creditCode.taken",
-                                               message: "已登记为“\(entity.name)”（单位编码\(entity.unitCode)）；如要以本行数据更新该单位，请选择“更新已登记的单位”"))
+                                               message: "已登记为“\(entity.name)”（单位编码\(entity.unitCode)）；如要以本行数据更新该单位，请勾选“更新已登记的记录”"))
                 }
             } else {
                 creates.append((row, value))
@@ -152,18 +164,18 @@ enum EntityImport {
             let origin = EntityQueries.Origin(actor: actor, action: "import", comment: "批量导入\(filename)", source: .external)
             let size = max(1, options.batchSize)
             let batches = stride(from: 0, to: numbered.count, by: size).map { Array(numbered[$0..<min($0 + size, numbered.count)]) }
-            @Sendable func prepare(_ batch: [(unitCode: String, value: ValidatedEntity)]) -> Task<[EntityRow], Never> {
+            @Sendable func prepare(_ batch: [(unitCode: String, value: ValidatedEntity)]) -> Task<[EntityRow], any Error> {
                 Task {
-                    await Parallel.map(batch) { unitCode, value in
-                        EntityRow(id: UUID(), unitCode: unitCode, source: .external, values: EntityRow.Values(value, crypto: crypto), now: now)
-                    }
+                    try await Parallel.map(batch) { unitCode, value in
+                        Result { EntityRow(id: UUID(), unitCode: unitCode, source: .external, values: try EntityRow.Values(value, crypto: crypto), now: now) }
+                    }.map { try $0.get() }
                 }
             }
             var ids: [UUID] = []
             var next = batches.first.map(prepare)
             for index in batches.indices {
                 guard let current = next else { break }
-                let entities = await current.value
+                let entities = try await current.value
                 next = index + 1 < batches.count ? prepare(batches[index + 1]) : nil
                 do {
                     try await EntityQueries.insertMany(entities, origin: origin, on: tx, now: now)
@@ -177,20 +189,22 @@ enum EntityImport {
                 // The row replaces the registered values; personal data left blank, the responsible
                 // department and the inspectors stay as they are.
                 var merged = try EntityPages.keepingPersonalData(rowInput, of: entity, crypto: crypto)
-                merged.departmentID = entity.departmentID?.uuidString
-                merged.inspectors = try await EntityQueries.inspectorIDs(try entity.requireID(), on: tx).map(\.uuidString)
+                if merged.departmentID == nil { merged.departmentID = entity.departmentID?.uuidString }
+                if merged.inspectors?.isEmpty ?? true {
+                    merged.inspectors = try await EntityQueries.inspectorIDs(try entity.requireID(), on: tx).map(\.uuidString)
+                }
                 try await EntityQueries.update(entity, with: merged, origin: .init(actor: actor, action: "import.update", comment: "批量导入\(filename)", source: .external),
-                                               crypto: crypto, tables: tables, on: tx, now: now)
+                                               by: caller.on(tx), auditAction: nil)
                 ids.append(try entity.requireID())
             }
             try await tx.sql.insert(into: "import_batches").columns("id", "kind", "filename", "sha256", "at", "actor_name", "created", "updated", "ids")
                 .values(SQLBind(batchID), SQLBind(ImportReport.Kind.units.rawValue), SQLBind(filename), SQLBind(sha256), SQLBind(now.millis),
                         SQLBind(actor.name), SQLBind(toCreate.count), SQLBind(toUpdate.count), SQLBind(ids.map(\.uuidString).joined(separator: ",")))
                 .run()
-            try await AuditLog.record("import.units", actor: actor, target: ("import_batch", batchID.uuidString),
+            try await caller.audit("import.units", target: ("import_batch", batchID.uuidString),
                                       details: ["file": filename, "sha256": sha256, "rows": "\(rowCount)", "created": "\(toCreate.count)",
                                                 "updated": "\(toUpdate.count)", "idsSHA256": ImportReport.sha256(Data(ids.map(\.uuidString).joined(separator: ",").utf8))],
-                                      on: tx, now: now)
+                                      on: tx)
         }
         report.committed = true
         report.batchID = batchID.uuidString

@@ -39,10 +39,10 @@ enum ImportController {
         }
         let data = Data(buffer: file.data)
         let options = EntityImport.Options(dryRun: upload.mode != "commit", updateExisting: upload.updateExisting == "on")
-        let actor = Actor(try req.currentUser)
+        let caller = try req.caller
         let report = kind == .units
-            ? try await EntityImport.run(data: data, filename: file.filename, options: options, actor: actor, crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
-            : try await LicenseImport.run(data: data, filename: file.filename, options: options, actor: actor, on: req.db, now: req.now)
+            ? try await EntityImport.run(data: data, filename: file.filename, options: options, by: caller)
+            : try await LicenseImport.run(data: data, filename: file.filename, options: options, by: caller)
         let reportID = try saveReport(report, req: req)
         let page = Page(report: report, shownIssues: Array(report.issues.prefix(1000)), reportID: reportID, kind: kind.rawValue)
         return try await req.renderPage("import/import", title: "批量导入", content: page)

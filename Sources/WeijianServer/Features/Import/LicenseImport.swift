@@ -21,7 +21,9 @@ enum LicenseImport {
 
     static var template: [[String]] { ImportHeaders.template(columns) }
 
-    static func run(data: Data, filename: String, options: EntityImport.Options, actor: Actor, on db: any Database, now: Date) async throws -> ImportReport {
+    /// Imports as `caller`: a licence only for a unit in the caller's data scope.
+    static func run(data: Data, filename: String, options: EntityImport.Options, by caller: Caller) async throws -> ImportReport {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         var (header, rows, report) = ImportHeaders.read(data, filename: filename, kind: .licences, dryRun: options.dryRun)
         guard report.isValid else { return report }
         let (index, headerIssues) = ImportHeaders.map(header, columns: columns)
@@ -46,6 +48,10 @@ enum LicenseImport {
             }
             guard let entity else {
                 report.issues.append(.init(row: number, column: "统一社会信用代码", rule: "entity.unknown", message: "找不到该单位，请先登记或导入单位"))
+                continue
+            }
+            guard caller.scope.allows(entity) else {
+                report.issues.append(.init(row: number, column: "统一社会信用代码", rule: "scope.entity", message: "单位“\(entity.name)”不在您的数据范围内"))
                 continue
             }
             let input = LicenseQueries.Input(number: cell("许可证号"), scope: cell("许可项目"), issuingOrgan: cell("发证机关"), issueDate: cell("发证日期"),
@@ -119,9 +125,9 @@ enum LicenseImport {
                 .values(SQLBind(batchID), SQLBind(ImportReport.Kind.licences.rawValue), SQLBind(filename), SQLBind(sha256), SQLBind(now.millis),
                         SQLBind(actor.name), SQLBind(toCreate.count), SQLBind(toUpdate.count), SQLBind(ids))
                 .run()
-            try await AuditLog.record("import.licences", actor: actor, target: ("import_batch", batchID.uuidString),
+            try await caller.audit("import.licences", target: ("import_batch", batchID.uuidString),
                                       details: ["file": filename, "sha256": sha256, "rows": "\(rowCount)", "created": "\(toCreate.count)",
-                                                "updated": "\(toUpdate.count)", "idsSHA256": ImportReport.sha256(Data(ids.utf8))], on: tx, now: now)
+                                                "updated": "\(toUpdate.count)", "idsSHA256": ImportReport.sha256(Data(ids.utf8))], on: tx)
         }
         report.committed = true
         report.batchID = batchID.uuidString

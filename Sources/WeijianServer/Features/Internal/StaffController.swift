@@ -68,8 +68,7 @@ enum StaffController {
             throw Abort(.notFound, reason: "人员不存在")
         }
         guard user.scope.allowsDepartment(target.$department.id) else {
-            try await req.audit("personal.reveal", target: ("staff", targetID.uuidString), outcome: .denied, details: ["reason": "scope"])
-            throw Abort(.forbidden, reason: "该人员不在您的数据范围内")
+            try await req.caller.refuseOutOfScope("staff", id: targetID.uuidString)
         }
         let crypto = req.fieldCrypto
         return try await req.db.writeTransaction { tx in

@@ -62,7 +62,8 @@ enum LicenseQueries {
     }
 
     /// Issues a licence or records a filing for a unit.
-    static func issue(_ input: Input, entity: SupervisedEntity, actor: Actor, on db: any Database, now: Date) async throws -> HealthLicense {
+    static func issue(_ input: Input, entity: SupervisedEntity, by caller: Caller) async throws -> HealthLicense {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         let entityID = try entity.requireID()
         let licence = try prepare(input, entityID: entityID, defaultCategory: entity.categoryCode, categories: try await categoryMap(on: db), now: now)
         try await requireUniqueNumber(licence.number, except: nil, on: db)
@@ -70,14 +71,15 @@ enum LicenseQueries {
             try await licence.create(on: tx)
             try await event(.issue, licence: licence, date: LocalDate(licence.issueDate)!, reason: "", changes: [], actor: actor, on: tx, now: now)
             try await EntityQueries.reindex(entity, on: tx)
-            try await AuditLog.record("licence.issue", actor: actor, target: ("licence", licence.id!.uuidString),
-                                      details: ["number": licence.number, "entity": entityID.uuidString], on: tx, now: now)
+            try await caller.audit("licence.issue", target: ("licence", licence.id!.uuidString),
+                                      details: ["number": licence.number, "entity": entityID.uuidString], on: tx)
         }
         return licence
     }
 
     /// Applies a later event to a valid licence.
-    static func apply(_ input: Input, to licence: HealthLicense, entity: SupervisedEntity, actor: Actor, on db: any Database, now: Date) async throws {
+    static func apply(_ input: Input, to licence: HealthLicense, entity: SupervisedEntity, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         guard let kind = LicenseEvent(rawValue: input.event ?? ""), kind != .issue else {
             throw ValidationError(field: "办理事项", code: "licence.event", message: "应为变更、延续、补办、注销、撤回或撤销")
         }
@@ -140,8 +142,8 @@ enum LicenseQueries {
             try await licence.save(on: tx)
             try await event(kind, licence: licence, date: eventDate!, reason: reason, changes: recorded, actor: actor, on: tx, now: now)
             try await EntityQueries.reindex(entity, on: tx)
-            try await AuditLog.record("licence.\(kind.rawValue)", actor: actor, target: ("licence", try licence.requireID().uuidString),
-                                      details: ["number": licence.number, "reason": reason], on: tx, now: now)
+            try await caller.audit("licence.\(kind.rawValue)", target: ("licence", try licence.requireID().uuidString),
+                                      details: ["number": licence.number, "reason": reason], on: tx)
         }
     }
 

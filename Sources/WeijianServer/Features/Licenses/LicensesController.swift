@@ -37,7 +37,7 @@ enum LicensesController {
     @Sendable static func listAPI(req: Request) async throws -> [LicenseQueries.Row] { try await rows(req).2 }
 
     static func entity(_ req: Request) async throws -> SupervisedEntity {
-        let entity = try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), scope: try req.currentUser.scope, on: req.db)
+        let entity = try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), caller: try req.caller)
         guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并，请在合并后的单位办理") }
         return entity
     }
@@ -46,7 +46,7 @@ enum LicensesController {
         guard let id = req.parameters.get("licenceID").flatMap(UUID.init(uuidString:)), let licence = try await HealthLicense.find(id, on: req.db) else {
             throw Abort(.notFound, reason: "许可证不存在")
         }
-        let entity = try await EntityQueries.visible(licence.entityID, scope: try req.currentUser.scope, on: req.db)
+        let entity = try await EntityQueries.visible(licence.entityID, caller: try req.caller, asking: ("licence", id.uuidString))
         return (licence, entity)
     }
 
@@ -62,7 +62,7 @@ enum LicensesController {
         let entity = try await entity(req)
         let input = try req.content.decode(LicenseQueries.Input.self)
         do {
-            let licence = try await LicenseQueries.issue(input, entity: entity, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+            let licence = try await LicenseQueries.issue(input, entity: entity, by: try req.caller)
             return try await req.redirect(to: "/app/entities/\(try entity.requireID())#licences", flash: "已登记\(licence.kind == .filing ? "备案" : "许可证")\(licence.number)")
         } catch let error as ValidationErrors {
             return try await fileWithErrors(req, entity, error.errors, typed: input)
@@ -75,7 +75,7 @@ enum LicensesController {
         let (licence, entity) = try await licence(req)
         do {
             let input = try req.content.decode(LicenseQueries.Input.self)
-            try await LicenseQueries.apply(input, to: licence, entity: entity, actor: Actor(try req.currentUser), on: req.db, now: req.now)
+            try await LicenseQueries.apply(input, to: licence, entity: entity, by: try req.caller)
             return try await req.redirect(to: "/app/entities/\(try entity.requireID())#licences",
                                           flash: "许可证\(licence.number)已办理\(LicenseEvent(rawValue: input.event ?? "")?.chinese ?? "")")
         } catch let error as ValidationErrors {
@@ -87,8 +87,7 @@ enum LicensesController {
 
     @Sendable static func issueAPI(req: Request) async throws -> Response {
         let entity = try await entity(req)
-        let licence = try await LicenseQueries.issue(try req.content.decode(LicenseQueries.Input.self), entity: entity, actor: Actor(try req.currentUser),
-                                                     on: req.db, now: req.now)
+        let licence = try await LicenseQueries.issue(try req.content.decode(LicenseQueries.Input.self), entity: entity, by: try req.caller)
         let categories = try await LicenseQueries.categoryMap(on: req.db)
         return try await LicenseQueries.row(licence, entityName: entity.name, categories: categories, today: req.application.clock.today, events: [])
             .encodeResponse(status: .created, for: req)
@@ -96,8 +95,7 @@ enum LicensesController {
 
     @Sendable static func eventAPI(req: Request) async throws -> LicenseQueries.Row {
         let (licence, entity) = try await licence(req)
-        try await LicenseQueries.apply(try req.content.decode(LicenseQueries.Input.self), to: licence, entity: entity, actor: Actor(try req.currentUser),
-                                       on: req.db, now: req.now)
+        try await LicenseQueries.apply(try req.content.decode(LicenseQueries.Input.self), to: licence, entity: entity, by: try req.caller)
         return LicenseQueries.row(licence, entityName: entity.name, categories: try await LicenseQueries.categoryMap(on: req.db),
                                   today: req.application.clock.today, events: [])
     }

@@ -11,7 +11,6 @@ enum AccountController {
         web.endpoint(.POST, "app", "account", "tokens", ":tokenID", "revoke", access: .signedIn, use: revokeTokenWeb)
         api.endpoint(.GET, "me", access: .signedIn, use: me)
         api.endpoint(.GET, "tokens", access: .signedIn, use: listTokensAPI)
-        api.endpoint(.POST, "tokens", access: .signedIn, use: createTokenAPI)
         api.endpoint(.DELETE, "tokens", ":tokenID", access: .signedIn, use: revokeTokenAPI)
     }
 
@@ -58,28 +57,23 @@ enum AccountController {
     struct TokenInput: Content {
         var name: String?
         var validDays: String?
+        /// The account's password, entered again: a token outlives the session that asks for it.
+        var password: String?
 
-        init(name: String?, validDays: Int?) {
+        init(name: String?, validDays: Int?, password: String? = nil) {
             self.name = name
             self.validDays = validDays.map(String.init)
-        }
-
-        /// Accepts a JSON number as well as text, so both the form and API clients can send it.
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            name = try? container.decode(String.self, forKey: .name)
-            if let number = try? container.decode(Int.self, forKey: .validDays) { validDays = String(number) } else {
-                validDays = try? container.decode(String.self, forKey: .validDays)
-            }
+            self.password = password
         }
     }
 
     /// Issues a token; the secret is returned once and only its hash is kept.
     static func issue(_ input: TokenInput, for user: CurrentUser, req: Request) async throws -> (APIToken, String) {
-        try await issue(input, userID: user.id, actor: Actor(user), ip: req.clientIP, on: req.db, now: req.now)
+        try await issue(input, userID: user.id, by: try req.caller)
     }
 
-    static func issue(_ input: TokenInput, userID: UUID, actor: Actor, ip: String = "", on db: any Database, now: Date) async throws -> (APIToken, String) {
+    /// The token's name and validity, every bad value named (plus `extra` errors found by the caller).
+    static func validate(_ input: TokenInput, extra: [ValidationError] = []) throws -> (name: String, days: Int) {
         var errors = ValidationCollector()
         let name = input.name?.trimmed ?? ""
         errors.require(name, field: "令牌名称")
@@ -87,7 +81,14 @@ enum AccountController {
         let daysText = input.validDays?.trimmed ?? ""
         let days = daysText.isEmpty ? 90 : Int(daysText) ?? -1
         if !(1...365).contains(days) { errors.add(ValidationError(field: "有效天数", code: "range", message: "应为1到365之间的整数")) }
+        extra.forEach { errors.add($0) }
         try errors.check()
+        return (name, days)
+    }
+
+    static func issue(_ input: TokenInput, userID: UUID, by caller: Caller) async throws -> (APIToken, String) {
+        let (db, now) = (caller.db, caller.now)
+        let (name, days) = try validate(input)
         let secret = "wjt_" + Sessions.randomToken()
         let token = APIToken()
         token.name = name
@@ -98,8 +99,8 @@ enum AccountController {
         token.expiresAt = now.addingTimeInterval(Double(days) * 86_400)
         try await db.writeTransaction { tx in
             try await token.create(on: tx)
-            try await AuditLog.record("token.issue", actor: actor, target: ("apiToken", try token.requireID().uuidString),
-                                      details: ["name": name, "days": String(days), "user": userID.uuidString], ip: ip, on: tx, now: now)
+            try await caller.audit("token.issue", target: ("apiToken", try token.requireID().uuidString),
+                                   details: ["name": name, "days": String(days), "user": userID.uuidString], on: tx)
         }
         return (token, secret)
     }
@@ -117,13 +118,25 @@ enum AccountController {
         }
     }
 
+    /// Tokens are issued only here, in a signed-in browser session with the password entered again
+    /// (and by `weijian admin token` at the server): a token cannot mint tokens (issue 10).
     @Sendable static func createTokenWeb(req: Request) async throws -> Response {
         let input = try req.content.decode(TokenInput.self)
         do {
-            let (_, secret) = try await issue(input, for: try req.currentUser, req: req)
+            let current = try req.currentUser
+            guard let user = try await User.find(current.id, on: req.db),
+                  try await Passwords.verify(input.password ?? "", hash: user.passwordHash, app: req.application) else {
+                try await req.audit("token.issue", outcome: .denied, details: ["reason": "password"])
+                _ = try validate(input, extra: [ValidationError(field: "当前密码", code: "password.current", message: "签发令牌须再次输入当前密码，输入不正确")])
+                throw Abort(.internalServerError)
+            }
+            let (_, secret) = try await issue(input, for: current, req: req)
             return try await req.renderPage("security/account", title: "我的账号", content: try await page(req, newToken: secret)).encodeResponse(for: req)
         } catch let error as ValidationErrors {
             return try await req.renderPage("security/account", title: "我的账号", content: try await page(req, errors: error.errors.map(\.description)))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        } catch let error as ValidationError {
+            return try await req.renderPage("security/account", title: "我的账号", content: try await page(req, errors: [error.description]))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
@@ -149,19 +162,6 @@ enum AccountController {
 
     @Sendable static func listTokensAPI(req: Request) async throws -> [TokenRow] {
         try await tokens(of: try req.currentUser.id, on: req.db)
-    }
-
-    struct IssuedToken: Content {
-        let id: String
-        let name: String
-        let token: String
-        let expiresAt: String?
-    }
-
-    @Sendable static func createTokenAPI(req: Request) async throws -> Response {
-        let (token, secret) = try await issue(try req.content.decode(TokenInput.self), for: try req.currentUser, req: req)
-        let body = IssuedToken(id: token.id?.uuidString ?? "", name: token.name, token: secret, expiresAt: token.expiresAt.map(Format.dateTime))
-        return try await body.encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func revokeTokenAPI(req: Request) async throws -> HTTPStatus {

@@ -120,7 +120,7 @@ enum GrantsController {
         do {
             let (roles, scopes) = try parse(input)
             let current = try req.currentUser
-            try await GrantQueries.setGrants(for: user, roles: roles, scopes: scopes, actor: Actor(current), actorUserID: current.id, on: req.db, now: req.now)
+            try await GrantQueries.setGrants(for: user, roles: roles, scopes: scopes, by: try req.caller)
             return try await req.redirect(to: "/app/security/users", flash: "已保存“\(user.displayName)”的角色与数据范围")
         } catch let error as ValidationErrors {
             return try await req.renderPage("security/grant-edit", title: "授权", content: try await editPage(req, user: user, errors: error.errors.map(\.description)))
@@ -140,7 +140,7 @@ enum GrantsController {
         }
         let (roles, scopes) = try parse(input)
         let current = try req.currentUser
-        try await GrantQueries.setGrants(for: user, roles: roles, scopes: scopes, actor: Actor(current), actorUserID: current.id, on: req.db, now: req.now)
+        try await GrantQueries.setGrants(for: user, roles: roles, scopes: scopes, by: try req.caller)
         return .noContent
     }
 }

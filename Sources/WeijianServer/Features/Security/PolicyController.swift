@@ -27,6 +27,7 @@ enum PolicyController {
         var passwordMinimumLength: String?
         var passwordMaximumAgeDays: String?
         var accountReviewUnusedDays: String?
+        var oneTimePasswordHours: String?
     }
 
     @Sendable static func save(req: Request) async throws -> Response {
@@ -48,6 +49,7 @@ enum PolicyController {
         number(form.passwordMinimumLength, "密码最小长度", \.passwordMinimumLength)
         number(form.passwordMaximumAgeDays, "密码有效期（天）", \.passwordMaximumAgeDays)
         number(form.accountReviewUnusedDays, "长期未用账号天数", \.accountReviewUnusedDays)
+        number(form.oneTimePasswordHours, "一次性密码有效期（小时）", \.oneTimePasswordHours)
         errors.run { try settings.validate() }
         if !errors.errors.isEmpty {
             return try await req.renderPage("security/policy", title: "安全策略", content: Page(settings: settings, errors: errors.errors.map(\.description)))

@@ -95,7 +95,11 @@ enum SignInController {
     @Sendable static func secondFactor(req: Request) async throws -> Response {
         guard let state = req.sessionState, let user = state.user, state.session.stage == .secondFactor else { return req.redirect(to: "/app") }
         let code = try req.content.decode(CodeForm.self).code ?? ""
-        guard let step = try SignInFlow.verifyTOTP(code, user: user, on: req) else {
+        // The code is accepted once, by a conditional update: parallel sessions sending the same
+        // code get one acceptance between them (issue 10).
+        let step = try SignInFlow.verifyTOTP(code, user: user, on: req)
+        let accepted = try await step.asyncMap { try await SignInGuard.acceptTOTPStep(userID: try user.requireID(), step: $0, on: req.db, now: req.now) } ?? false
+        guard accepted, let step else {
             if try await SignInFlow.recordSecondFactorFailure(user, session: state.session, on: req) {
                 let response = req.redirect(to: "/app/login?locked=1")
                 response.cookies[Sessions.cookieName] = Sessions.clearCookie(secure: req.settings.usesTLS)
@@ -105,8 +109,6 @@ enum SignInController {
                 .encodeResponse(status: .unauthorized, for: req)
         }
         user.totpLastStep = step
-        user.failedAttempts = 0
-        try await user.save(on: req.db)
         state.session.secondFactorDone = true
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)
         return req.redirect(to: SignInFlow.page(for: stage) ?? "/app")
@@ -116,7 +118,7 @@ enum SignInController {
         if let state = req.sessionState {
             if let user = state.user {
                 try await AuditLog.record("logout", actor: Actor(user),
-                                          target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, on: req.db, now: req.now)
+                                          target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
             }
             try await state.session.delete(on: req.db)
         }
@@ -129,20 +131,28 @@ enum SignInController {
         var currentPassword: String?
         var newPassword: String?
         var confirmPassword: String?
+        /// "on": revoke every API token of the account with the old password.
+        var revokeTokens: String?
     }
 
     struct PasswordPage: Encodable, Sendable {
         var forced: Bool
         var expired: Bool
         var minimumLength: Int
+        /// Tokens that still work: the form offers to revoke them with the old password.
+        var activeTokens: Int
         var errors: [String] = []
+    }
+
+    static func activeTokenCount(_ userID: UUID, on req: Request) async throws -> Int {
+        try await APIToken.query(on: req.db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil).count()
     }
 
     @Sendable static func passwordForm(req: Request) async throws -> View {
         guard let state = req.sessionState, let user = state.user else { throw Abort(.unauthorized) }
         let policy = try await req.securitySettings()
         let page = PasswordPage(forced: state.session.stage == .passwordChange, expired: !user.mustChangePassword && state.session.stage == .passwordChange,
-                                minimumLength: policy.passwordMinimumLength)
+                                minimumLength: policy.passwordMinimumLength, activeTokens: try await activeTokenCount(try user.requireID(), on: req))
         return try await req.renderPage("security/password", title: "修改密码", content: page)
     }
 
@@ -151,7 +161,8 @@ enum SignInController {
               [.passwordChange, .active].contains(state.session.stage) else { return req.redirect(to: "/app") }
         let form = try req.content.decode(PasswordForm.self)
         let policy = try await req.securitySettings()
-        var page = PasswordPage(forced: state.session.stage == .passwordChange, expired: false, minimumLength: policy.passwordMinimumLength)
+        var page = PasswordPage(forced: state.session.stage == .passwordChange, expired: false, minimumLength: policy.passwordMinimumLength,
+                                activeTokens: try await activeTokenCount(try user.requireID(), on: req))
         var errors = ValidationCollector()
         let newPassword = form.newPassword ?? ""
         if !(try await Passwords.verify(form.currentPassword ?? "", hash: user.passwordHash, app: req.application)) {
@@ -171,13 +182,21 @@ enum SignInController {
         user.passwordHash = try await Passwords.hash(newPassword, app: req.application)
         user.passwordChangedAt = req.now
         user.mustChangePassword = false
+        user.oneTimePasswordExpiresAt = nil
         let sessionID = try state.session.requireID()
+        let revokeTokens = form.revokeTokens == "on"
         try await req.db.writeTransaction { tx in
             try await user.save(on: tx)
             // Other sessions of this account end: whoever knew the old password is out.
             try await UserSession.query(on: tx).filter(\.$user.$id == user.requireID()).filter(\.$id != sessionID).delete()
-            try await AuditLog.record("user.passwordChanged", actor: Actor(user),
-                                      target: ("user", try user.requireID().uuidString), ip: req.clientIP, on: tx, now: req.now)
+            var revoked = 0
+            if revokeTokens {
+                let open = APIToken.query(on: tx).filter(\.$user.$id == (try user.requireID())).filter(\.$revokedAt == nil)
+                revoked = try await open.count()
+                try await open.set(\.$revokedAt, to: req.now).update()
+            }
+            try await AuditLog.record("user.passwordChanged", actor: Actor(user), target: ("user", try user.requireID().uuidString),
+                                      details: revokeTokens ? ["tokensRevoked": String(revoked)] : [:], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
         }
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)
         return try await req.redirect(to: SignInFlow.page(for: stage) ?? "/app", flash: "密码已修改")
@@ -230,7 +249,7 @@ enum SignInController {
         try await req.db.writeTransaction { tx in
             try await user.save(on: tx)
             try await AuditLog.record("user.totpEnrolled", actor: Actor(user),
-                                      target: ("user", try user.requireID().uuidString), ip: req.clientIP, on: tx, now: req.now)
+                                      target: ("user", try user.requireID().uuidString), ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
         }
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)
         return try await req.redirect(to: SignInFlow.page(for: stage) ?? "/app", flash: "动态验证码已启用")

@@ -76,10 +76,9 @@ enum PortalAccountsController {
         let entityID = try entity.requireID()
         let existing = try await User.query(on: db).filter(\.$entityID == entityID).count()
         let username = "u" + entity.unitCode + (existing == 0 ? "" : "-\(existing + 1)")
-        let (user, password) = try await UserQueries.create(.init(username: username, displayName: displayName, kind: .portal, roles: [.entityUser]),
-                                                            actor: Actor(try req.currentUser), app: req.application, on: db, now: req.now)
-        user.entityID = entityID
-        try await user.save(on: db)
+        // The account is linked to its unit in the transaction that creates it (issue 10).
+        let (user, password) = try await UserQueries.create(.init(username: username, displayName: displayName, kind: .portal, entityID: entityID, roles: [.entityUser]),
+                                                            by: try req.caller.on(db), app: req.application)
         return Letter(entityName: entity.name, unitCode: entity.unitCode, username: user.username, password: password)
     }
 
@@ -103,7 +102,7 @@ enum PortalAccountsController {
             page.errors = ["单位ID：找不到该单位。请在单位档案页点“门户账号”进入，单位ID会自动填好"]
             return try await req.renderPage("portal/accounts", title: "单位门户账号", content: page).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let entity = try await EntityQueries.visible(entityID, scope: try req.currentUser.scope, on: req.db)
+        let entity = try await EntityQueries.visible(entityID, caller: try req.caller)
         do {
             let letter = try await createAccount(for: entity, displayName: input.displayName?.trimmed.nilIfEmpty ?? "\(entity.name)联系人", req: req, on: req.db)
             return try await letters(req, [letter]).encodeResponse(for: req)
@@ -146,9 +145,8 @@ enum PortalAccountsController {
               let entityID = user.entityID else {
             throw Abort(.notFound, reason: "门户账号不存在")
         }
-        let entity = try await EntityQueries.visible(entityID, scope: try req.currentUser.scope, on: req.db)
-        let password = try await UserQueries.resetPassword(user: user, resetSecondFactor: true, actor: Actor(try req.currentUser), app: req.application,
-                                                           on: req.db, now: req.now)
+        let entity = try await EntityQueries.visible(entityID, caller: try req.caller, asking: ("user", id.uuidString))
+        let password = try await UserQueries.resetPassword(user: user, resetSecondFactor: true, by: try req.caller, app: req.application)
         return try await letters(req, [Letter(entityName: entity.name, unitCode: entity.unitCode, username: user.username, password: password)]).encodeResponse(for: req)
     }
 }

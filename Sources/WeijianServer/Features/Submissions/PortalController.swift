@@ -122,8 +122,7 @@ enum PortalController {
         let kind = try kind(input.kind)
         let payload = input.payload ?? .init()
         do {
-            let submission = try await SubmissionQueries.submit(kind, payload: payload, files: input.attachments(req), entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
-                                                                tables: req.codeTables, on: req.db, now: req.now)
+            let submission = try await SubmissionQueries.submit(kind, payload: payload, files: input.attachments(req), entity: entity, by: try req.caller)
             return try await req.redirect(to: "/portal/submissions/\(try submission.requireID())",
                                           flash: "已提交，报送编号\(submission.number)，审核期限\(submission.dueDate)")
         } catch let error as ValidationErrors {
@@ -136,8 +135,12 @@ enum PortalController {
     static func own(_ req: Request) async throws -> (Submission, SupervisedEntity) {
         let entity = try await unit(req)
         let account = try await User.find(try req.currentUser.id, on: req.db)
-        guard let id = req.parameters.get("submissionID").flatMap(UUID.init(uuidString:)), let submission = try await Submission.find(id, on: req.db),
-              [entity.id, account?.entityID].contains(submission.entityID) else {
+        guard let id = req.parameters.get("submissionID").flatMap(UUID.init(uuidString:)), let submission = try await Submission.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "报送不存在")
+        }
+        guard [entity.id, account?.entityID].contains(submission.entityID) else {
+            // Another unit's submission: audited as a refusal, answered as if it did not exist.
+            try await req.caller.audit("access.outOfScope", target: ("submission", id.uuidString), outcome: .denied, details: ["reason": "otherUnit"])
             throw Abort(.notFound, reason: "报送不存在")
         }
         return (submission, entity)
@@ -163,8 +166,7 @@ enum PortalController {
         let input = try req.content.decode(SubmitInput.self)
         let payload = input.payload ?? .init()
         do {
-            try await SubmissionQueries.resubmit(submission, payload: payload, files: input.attachments(req), entity: entity, user: try req.currentUser, crypto: req.fieldCrypto,
-                                                 tables: req.codeTables, on: req.db, now: req.now)
+            try await SubmissionQueries.resubmit(submission, payload: payload, files: input.attachments(req), entity: entity, by: try req.caller)
             return try await req.redirect(to: "/portal/submissions/\(try submission.requireID())", flash: "已重新提交（第\(submission.version)版）")
         } catch let error as ValidationErrors {
             let detail = try await SubmissionQueries.detail(submission, entity: entity, crypto: req.fieldCrypto, tables: req.codeTables,

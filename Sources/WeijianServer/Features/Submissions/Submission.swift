@@ -58,6 +58,9 @@ public final class Submission: Model, @unchecked Sendable {
     @OptionalField(key: "decided_at") public var decidedAt: Date?
     @OptionalField(key: "decided_by") public var decidedBy: String?
     @OptionalField(key: "reason") public var reason: String?
+    /// `entity_id:kind` while a kind that a unit may have only one of at a time is under review
+    /// (submitted or returned); a unique index keeps a second one out, also against parallel requests.
+    @OptionalField(key: "pending_key") public var pendingKey: String?
 
     public init() {}
 }

@@ -118,7 +118,7 @@ enum SubmissionQueries {
         copy.createdAt = entity.createdAt
         let inspectors: [UUID] = []
         let before = try EntityQueries.snapshot(entity, inspectors: inspectors, crypto: crypto)
-        EntityQueries.apply(valid, to: copy, crypto: crypto, now: entity.updatedAt)
+        try EntityQueries.apply(valid, to: copy, crypto: crypto, now: entity.updatedAt)
         copy.status = entity.status
         copy.departmentID = entity.departmentID
         copy.area = entity.area
@@ -139,8 +139,9 @@ enum SubmissionQueries {
         var directory = ""
     }
 
-    static func submit(_ kind: Submission.Kind, payload: Payload, files: Files = Files(), entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
-                       tables: CodeTables, on db: any Database, now: Date) async throws -> Submission {
+    static func submit(_ kind: Submission.Kind, payload: Payload, files: Files = Files(), entity: SupervisedEntity, by caller: Caller) async throws -> Submission {
+        let (crypto, tables, db, now, actor) = (caller.crypto, caller.tables, caller.db, caller.now, caller.actor)
+        try await requireNoPendingSubmission(kind, entityID: try entity.requireID(), on: db)
         let context = try await EntityValidation.context(tables: tables, on: db)
         let attachments = Attachments.check(files.uploads)
         let flags = try validate(kind, payload, entity: entity, context: context, crypto: crypto, limits: try await WaterLimits.load(on: db),
@@ -152,7 +153,9 @@ enum SubmissionQueries {
         submission.id = UUID()
         submission.kind = kind
         submission.entityID = try entity.requireID()
-        submission.submittedBy = user.id
+        guard let submitter = caller.userID else { throw Abort(.forbidden, reason: "只有单位门户账号可以报送") }
+        submission.submittedBy = submitter
+        submission.pendingKey = oneAtATime.contains(kind) ? "\(try entity.requireID().uuidString):\(kind.rawValue)" : nil
         submission.version = 1
         submission.payload = try encode(payload)
         submission.flags = try encode(flags)
@@ -163,20 +166,25 @@ enum SubmissionQueries {
         try await db.writeTransaction { tx in
             let sequence = try await Numbering.allocate(scheme: "submission", organ: "", year: today.year, on: tx)
             submission.number = "BS\(today.year)\(String(format: "%06d", sequence))"
-            try await submission.create(on: tx)
-            try await version(submission, actor: Actor(user), on: tx, now: now)
-            try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: 1, actor: Actor(user), on: tx, now: now)
-            try await event(submission, from: "", to: .submitted, actor: Actor(user), comment: "", on: tx, now: now)
-            try await AuditLog.record("submission.submit", actor: Actor(user), target: ("submission", submission.id!.uuidString),
-                                      details: ["kind": kind.rawValue, "number": submission.number], on: tx, now: now)
+            do {
+                try await submission.create(on: tx)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // A parallel submission of the same kind won the race to the one-pending-of-a-kind index.
+                throw ValidationError(field: "报送类型", code: "submission.pending", message: "本单位已有一份待审核的\(kind.chinese)，请等待审核结果后再报送")
+            }
+            try await version(submission, actor: actor, on: tx, now: now)
+            try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: 1, actor: actor, on: tx, now: now)
+            try await event(submission, from: "", to: .submitted, actor: actor, comment: "", on: tx, now: now)
+            try await caller.audit("submission.submit", target: ("submission", submission.id!.uuidString),
+                                   details: ["kind": kind.rawValue, "number": submission.number], on: tx)
             try await notifyReviewers(submission, entity: entity, title: "\(entity.name)报送\(kind.chinese)，请于\(deadline.due.chinese)前审核", on: tx, now: now)
         }
         return submission
     }
 
     /// The unit corrects a returned submission; the new version is reviewed again.
-    static func resubmit(_ submission: Submission, payload: Payload, files: Files = Files(), entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto,
-                         tables: CodeTables, on db: any Database, now: Date) async throws {
+    static func resubmit(_ submission: Submission, payload: Payload, files: Files = Files(), entity: SupervisedEntity, by caller: Caller) async throws {
+        let (crypto, tables, db, now, actor) = (caller.crypto, caller.tables, caller.db, caller.now, caller.actor)
         guard submission.status == .returned else {
             throw ValidationError(field: "状态", code: "submission.state", message: "只有已退回的报送才能修改后重新提交")
         }
@@ -195,11 +203,11 @@ enum SubmissionQueries {
         submission.dueNote = deadline.provisional ? "暂定（节假日表未覆盖）" : deadline.rule.legalBasis
         try await db.writeTransaction { tx in
             try await submission.save(on: tx)
-            try await version(submission, actor: Actor(user), on: tx, now: now)
-            try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: submission.version, actor: Actor(user), on: tx, now: now)
-            try await event(submission, from: Submission.Status.returned.rawValue, to: .submitted, actor: Actor(user), comment: "第\(submission.version)版", on: tx, now: now)
-            try await AuditLog.record("submission.resubmit", actor: Actor(user), target: ("submission", submission.id!.uuidString),
-                                      details: ["version": "\(submission.version)"], on: tx, now: now)
+            try await version(submission, actor: actor, on: tx, now: now)
+            try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: submission.version, actor: actor, on: tx, now: now)
+            try await event(submission, from: Submission.Status.returned.rawValue, to: .submitted, actor: actor, comment: "第\(submission.version)版", on: tx, now: now)
+            try await caller.audit("submission.resubmit", target: ("submission", submission.id!.uuidString),
+                                   details: ["version": "\(submission.version)"], on: tx)
             try await notifyReviewers(submission, entity: entity, title: "\(entity.name)已补正\(submission.kind.chinese)（第\(submission.version)版），请于\(deadline.due.chinese)前审核", on: tx, now: now)
         }
     }
@@ -207,8 +215,8 @@ enum SubmissionQueries {
     enum Decision: String { case approve, `return` }
 
     /// Approves (an entity change goes into the registry, with history) or returns with reasons.
-    static func decide(_ submission: Submission, decision: Decision, reason: String, entity: SupervisedEntity, reviewer: CurrentUser,
-                       crypto: FieldCrypto, tables: CodeTables, on db: any Database, now: Date) async throws {
+    static func decide(_ submission: Submission, decision: Decision, reason: String, entity: SupervisedEntity, by caller: Caller) async throws {
+        let (crypto, db, now) = (caller.crypto, caller.db, caller.now)
         guard submission.status == .submitted else {
             throw ValidationError(field: "状态", code: "submission.state", message: "该报送\(submission.status.chinese)，不能再审核")
         }
@@ -218,7 +226,7 @@ enum SubmissionQueries {
             throw ValidationError(field: "退回理由", code: "reason.required", message: "退回时必须写明需要补正的内容\(hint)")
         }
         if reason.count > 2000 { throw ValidationError(field: "退回理由", code: "length", message: "不能超过2000个字符") }
-        let actor = Actor(reviewer)
+        let actor = caller.actor
         try await db.writeTransaction { tx in
             if decision == .approve && submission.kind == .entityChange {
                 let payload = try JSONDecoder().decode(Payload.self, from: Data(submission.payload.utf8))
@@ -227,10 +235,11 @@ enum SubmissionQueries {
                 withInspectors.inspectors = try await EntityQueries.inspectorIDs(try entity.requireID(), on: tx).map(\.uuidString)
                 try await EntityQueries.update(entity, with: withInspectors,
                                                origin: .init(actor: actor, action: "portal", comment: "报送\(submission.number)第\(submission.version)版", source: .external),
-                                               crypto: crypto, tables: tables, on: tx, now: now)
+                                               by: caller.on(tx))
             }
             let from = submission.status.rawValue
             submission.status = decision == .approve ? .approved : .returned
+            if decision == .approve { submission.pendingKey = nil }
             submission.decidedAt = now
             submission.decidedBy = actor.name
             submission.reason = reason.nilIfEmpty
@@ -241,14 +250,27 @@ enum SubmissionQueries {
             }
             try await submission.save(on: tx)
             try await event(submission, from: from, to: submission.status, actor: actor, comment: reason, on: tx, now: now)
-            try await AuditLog.record("submission.\(decision.rawValue)", actor: actor, target: ("submission", try submission.requireID().uuidString),
-                                      details: ["number": submission.number], on: tx, now: now)
+            try await caller.audit("submission.\(decision.rawValue)", target: ("submission", try submission.requireID().uuidString),
+                                   details: ["number": submission.number], on: tx)
             let title = decision == .approve ? "您报送的\(submission.kind.chinese)（\(submission.number)）已审核通过"
                 : "您报送的\(submission.kind.chinese)（\(submission.number)）被退回补正，请于\(submission.dueDate)前修改后重新提交"
             for portalUser in try await User.query(on: tx).filter(\.$entityID == submission.entityID).filter(\.$status == .active).all() {
                 try await Inbox.notify(userID: try portalUser.requireID(), kind: .task, title: title, body: reason,
                                        link: "/portal/submissions/\(try submission.requireID())", on: tx, now: now)
             }
+        }
+    }
+
+    /// Kinds a unit may have only one of under review at a time: a second would be a duplicate
+    /// (a replayed form) or contradict the first.
+    static let oneAtATime: Set<Submission.Kind> = [.entityChange, .licenceApplication, .licenceRenewal]
+
+    static func requireNoPendingSubmission(_ kind: Submission.Kind, entityID: UUID, on db: any Database) async throws {
+        guard oneAtATime.contains(kind) else { return }
+        if let pending = try await Submission.query(on: db).filter(\.$entityID == entityID).filter(\.$kind == kind)
+            .filter(\.$status ~~ [.submitted, .returned]).first() {
+            throw ValidationError(field: "报送类型", code: "submission.pending",
+                                  message: "本单位已有一份\(pending.status.chinese)的\(kind.chinese)（\(pending.number)），请在那份报送上补正或等待审核结果")
         }
     }
 

@@ -38,7 +38,7 @@ enum SubmissionsController {
         guard let id = req.parameters.get("submissionID").flatMap(UUID.init(uuidString:)), let submission = try await Submission.find(id, on: req.db) else {
             throw Abort(.notFound, reason: "报送不存在")
         }
-        let entity = try await EntityQueries.visible(submission.entityID, scope: try req.currentUser.scope, on: req.db)
+        let entity = try await EntityQueries.visible(submission.entityID, caller: try req.caller, asking: ("submission", id.uuidString))
         return (submission, entity)
     }
 
@@ -71,8 +71,7 @@ enum SubmissionsController {
         guard let decision = SubmissionQueries.Decision(rawValue: input.decision ?? "") else {
             throw ValidationError(field: "审核结论", code: "choice", message: "应为通过或退回补正")
         }
-        try await SubmissionQueries.decide(submission, decision: decision, reason: input.reason ?? "", entity: entity, reviewer: try req.currentUser,
-                                           crypto: req.fieldCrypto, tables: req.codeTables, on: req.db, now: req.now)
+        try await SubmissionQueries.decide(submission, decision: decision, reason: input.reason ?? "", entity: entity, by: try req.caller)
         return submission
     }
 

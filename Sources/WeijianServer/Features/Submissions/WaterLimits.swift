@@ -20,7 +20,8 @@ enum WaterLimits {
     /// Changes one limit; the old and new values go to the audit log.
     /// - Returns: the indicator's name.
     @discardableResult
-    static func update(code: String, kind: String, low: String, high: String, actor: Actor, on db: any Database, now: Date) async throws -> String {
+    static func update(code: String, kind: String, low: String, high: String, by caller: Caller) async throws -> String {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         guard let current = try await load(on: db).first(where: { $0.code == code }) else { throw Abort(.notFound, reason: "指标不存在") }
         guard let limitKind = WaterLimitKind(rawValue: kind) else {
             throw ValidationError(field: "限值类型", code: "choice", message: "应为不超过、不低于、范围或不得检出")
@@ -38,10 +39,10 @@ enum WaterLimits {
         try await db.writeTransaction { tx in
             try await tx.sql.update("water_limits").set("kind", to: SQLBind(checked.kind.rawValue)).set("low", to: SQLBind(checked.low))
                 .set("high", to: SQLBind(checked.high)).where("code", .equal, SQLBind(code)).run()
-            try await AuditLog.record("water.limit", actor: actor, target: ("water_limit", code),
+            try await caller.audit("water.limit", target: ("water_limit", code),
                                       details: ["from": "\(current.kind.rawValue) \(current.low.map { "\($0)" } ?? "") \(current.high.map { "\($0)" } ?? "")",
                                                 "to": "\(checked.kind.rawValue) \(checked.low.map { "\($0)" } ?? "") \(checked.high.map { "\($0)" } ?? "")"],
-                                      on: tx, now: now)
+                                      on: tx)
         }
         return current.name
     }

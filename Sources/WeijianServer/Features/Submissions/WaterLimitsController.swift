@@ -75,7 +75,7 @@ enum WaterLimitsController {
         let name: String
         do {
             name = try await WaterLimits.update(code: code, kind: input.kind ?? "", low: input.low ?? "", high: input.high ?? "",
-                                         actor: Actor(try req.currentUser), on: req.db, now: req.now)
+                                         by: try req.caller)
         } catch let error as ValidationError {
             var content = try await page(req)
             content.errors = [error.description]

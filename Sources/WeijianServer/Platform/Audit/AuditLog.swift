@@ -22,11 +22,13 @@ public enum AuditLog {
     }
 
     /// Records one event. Call it with the transaction that makes the change, so the change and its
-    /// record commit together.
+    /// record commit together. Detail values pass through the same masking as pages: an ID number
+    /// or phone typed into a search is stored masked (issue 10).
     public static func record(_ action: String, actor: Actor, target: (type: String, id: String) = ("", ""),
                               outcome: Outcome = .success, details: [String: String] = [:], ip: String = "",
-                              on db: any Database, now: Date) async throws {
-        let detailText = canonicalJSON(details)
+                              keys: KeyStore, on db: any Database, now: Date) async throws {
+        let detailText = canonicalJSON(masked(details))
+        let chain = try keys.auditChainKey()
         try await db.writeTransaction { tx in
             guard let head = try await tx.sql.raw("""
                 UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash
@@ -37,17 +39,29 @@ public enum AuditLog {
             let previous = try head.decode(column: "last_hash", as: String.self)
             let event = AuditRecord(sequence: sequence, occurredAt: Date(millis: now.millis), actorID: actor.id,
                                     actorName: actor.name, action: action, targetType: target.type, targetID: target.id,
-                                    outcome: outcome.rawValue, sourceIP: ip, details: detailText, previousHash: previous).sealed()
+                                    outcome: outcome.rawValue, sourceIP: ip, details: detailText, previousHash: previous)
+                .sealed(keyID: chain.id, key: chain.key)
             try await tx.sql.insert(into: "audit_events")
                 .columns("seq", "occurred_at", "actor_id", "actor_name", "action", "target_type", "target_id",
-                         "outcome", "source_ip", "details", "prev_hash", "hash")
+                         "outcome", "source_ip", "details", "prev_hash", "hash", "chain_key")
                 .values(SQLBind(event.sequence), SQLBind(now.millis), SQLBind(event.actorID), SQLBind(event.actorName),
                         SQLBind(event.action), SQLBind(event.targetType), SQLBind(event.targetID), SQLBind(event.outcome),
-                        SQLBind(event.sourceIP), SQLBind(event.details), SQLBind(event.previousHash), SQLBind(event.hash))
+                        SQLBind(event.sourceIP), SQLBind(event.details), SQLBind(event.previousHash), SQLBind(event.hash),
+                        SQLBind(event.chainKeyID))
                 .run()
             try await tx.sql.update("audit_head").set("last_hash", to: event.hash).where("id", .equal, 1).run()
         }
         AppMetrics.shared.increment("weijian_audit_events_total")
+    }
+
+    /// Detail keys whose values name a natural person (masked as a name, like on pages). Staff
+    /// acting are named in full: the actor of an event must be identifiable.
+    static let personNameKeys: Set<String> = ["personName", "contactName", "complainant", "partyName"]
+
+    static func masked(_ details: [String: String]) -> [String: String] {
+        details.reduce(into: [:]) { result, item in
+            result[item.key] = personNameKeys.contains(item.key) ? Masking.personName(item.value) : Masking.freeText(item.value)
+        }
     }
 
     /// Sorted-key JSON, so equal details always hash equally.
@@ -61,7 +75,7 @@ public enum AuditLog {
     /// Signs a checkpoint over the chain head when events arrived since the last one.
     @discardableResult
     public static func checkpoint(on db: any Database, keys: KeyStore, now: Date) async throws -> AuditCheckpoint? {
-        try await db.writeTransaction { tx in
+        let checkpoint: AuditCheckpoint? = try await db.writeTransaction { tx in
             guard let head = try await tx.sql.raw("UPDATE audit_head SET last_seq = last_seq WHERE id = 1 RETURNING last_seq, last_hash").first() else {
                 return nil
             }
@@ -80,10 +94,32 @@ public enum AuditLog {
                 .run()
             return checkpoint
         }
+        // Written after the commit: a witness line never claims an event the database may still roll back.
+        if let checkpoint { try AuditWitness.append(checkpoint, paths: witnessPaths(keys)) }
+        return checkpoint
     }
 
-    /// Verifies the whole chain, reading it in batches.
-    public static func verify(on db: any Database, keys: KeyStore) async throws -> AuditVerification {
+    /// The witness files: beside the keys, and in `WEIJIAN_AUDIT_WITNESS_DIR` when configured.
+    static func witnessPaths(_ keys: KeyStore) -> [String] {
+        var paths = [keys.auditWitnessPath]
+        if let extra = ProcessInfo.processInfo.environment["WEIJIAN_AUDIT_WITNESS_DIR"], !extra.isEmpty {
+            paths.append((extra as NSString).appendingPathComponent("audit-witness.log"))
+        }
+        return paths
+    }
+
+    /// Records in the key ring where the keyed chain starts, once, for a ring made before chain keys.
+    static func settleChainStart(on db: any Database, keys: KeyStore) async throws {
+        guard keys.chainKeyedFrom == nil else { return }
+        let last = try await db.sql.select().column("last_seq").from("audit_head").where("id", .equal, 1).first()?
+            .decode(column: "last_seq", as: Int64.self) ?? 0
+        try keys.settleChainStart(after: last)
+    }
+
+    /// Verifies the whole chain, reading it in batches, against the checkpoints in the database and
+    /// in the witness files outside it. `checkpointInterval` (seconds) is how often the server seals
+    /// the chain: an unsealed tail older than twice that is reported as a warning.
+    static func verify(on db: any Database, keys: KeyStore, now: Date = Date(), checkpointInterval: TimeInterval = Jobs.checkpointInterval) async throws -> AuditVerification {
         let checkpoints = try await db.sql.select().columns("last_seq", "last_hash", "signed_at", "key_id", "signature")
             .from("audit_checkpoints").orderBy("last_seq").all()
             .map { row in
@@ -93,7 +129,9 @@ public enum AuditLog {
                                 keyID: try row.decode(column: "key_id", as: String.self),
                                 signature: try row.decode(column: "signature", as: String.self))
             }
-        var verifier = AuditChainVerifier(checkpoints: checkpoints, publicKeys: keys.auditPublicKeys())
+        let witness = try AuditWitness.read(paths: witnessPaths(keys))
+        var verifier = AuditChainVerifier(checkpoints: checkpoints, witness: witness, publicKeys: keys.auditPublicKeys(),
+                                          chainKeys: keys.auditChainKeys(), keyedFrom: keys.chainKeyedFrom ?? .max)
         var after: Int64 = 0
         while true {
             let rows = try await eventQuery(on: db).where("seq", .greaterThan, after).orderBy("seq").limit(2000).all(decoding: EventRow.self)
@@ -106,6 +144,9 @@ public enum AuditLog {
            let headSequence = try? head.decode(column: "last_seq", as: Int64.self), headSequence > after,
            !result.problems.contains(where: { if case .truncated = $0 { true } else { false } }) {
             result.problems.append(.truncated(checkpointSequence: headSequence, lastPresent: after))
+        }
+        if let oldest = result.oldestUnsealedAt, now.timeIntervalSince(oldest) > 2 * checkpointInterval {
+            result.warnings.append("最后\(result.unsealedCount)个事件尚未签名封存（最早的发生于\(Format.dateTime(oldest))，超过检查点间隔的两倍）：服务可能未运行或定时任务停止")
         }
         return result
     }
@@ -123,17 +164,18 @@ public enum AuditLog {
         let details: String
         let prev_hash: String
         let hash: String
+        let chain_key: String?
 
         var record: AuditRecord {
             AuditRecord(sequence: seq, occurredAt: Date(millis: occurred_at), actorID: actor_id, actorName: actor_name,
                         action: action, targetType: target_type, targetID: target_id, outcome: outcome, sourceIP: source_ip,
-                        details: details, previousHash: prev_hash, hash: hash)
+                        details: details, previousHash: prev_hash, hash: hash, chainKeyID: chain_key)
         }
     }
 
     static func eventQuery(on db: any Database) -> SQLSelectBuilder {
         db.sql.select().columns("seq", "occurred_at", "actor_id", "actor_name", "action", "target_type", "target_id",
-                                "outcome", "source_ip", "details", "prev_hash", "hash").from("audit_events")
+                                "outcome", "source_ip", "details", "prev_hash", "hash", "chain_key").from("audit_events")
     }
 
     /// Filters for the auditor's search.
@@ -185,7 +227,7 @@ extension Request {
                       details: [String: String] = [:], on database: (any Database)? = nil) async throws {
         let actor = auth.get(CurrentUser.self).map(Actor.init) ?? .anonymous
         try await AuditLog.record(action, actor: actor, target: target, outcome: outcome, details: details,
-                                  ip: clientIP, on: database ?? db, now: now)
+                                  ip: clientIP, keys: application.keyStore, on: database ?? db, now: now)
     }
 
     /// The client's address; behind the documented proxy, the address nginx passes on.

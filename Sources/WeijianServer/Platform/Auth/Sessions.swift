@@ -82,7 +82,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                 try await session.delete(on: request.db)
                 if session.user != nil, idle > Double(policy.idleTimeoutMinutes * 60) {
                     try? await AuditLog.record("session.timeout", actor: session.user.map(Actor.init) ?? .anonymous,
-                                               ip: request.clientIP, on: request.db, now: request.now)
+                                               ip: request.clientIP, keys: request.application.keyStore, on: request.db, now: request.now)
                 }
                 request.storage[ExpiredSessionKey.self] = session.user != nil
             } else {

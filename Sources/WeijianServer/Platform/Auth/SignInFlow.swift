@@ -7,19 +7,21 @@ import WeijianCore
 /// TOTP enrolment. Each step moves the session to the next stage; only `active` opens the system.
 public enum SignInFlow {
     public enum Failure: Error, Equatable {
-        case wrongCredentials(remaining: Int?)
-        case locked(until: Date)
+        /// A wrong password, an unknown name or a locked account: one answer for all three, given
+        /// after the same password-hash work, so that neither the message nor the time tells
+        /// whether a name is an account or whether it is locked (issue 10).
+        case rejected(threshold: Int, minutes: Int)
         case disabled
+        case oneTimePasswordExpired(hours: Int)
 
         public var message: String {
             switch self {
-            case .wrongCredentials:
-                // The same sentence whether or not the username exists, so usernames cannot be probed.
-                return "用户名或密码错误（连续错误多次将锁定账号）"
-            case .locked(let until):
-                return "账号因连续登录失败已锁定，请于\(SignInFlow.timeText(until))后再试，或联系系统管理员解锁"
+            case .rejected(let threshold, let minutes):
+                return "用户名或密码错误。连续错误\(threshold)次账号将锁定\(minutes)分钟；如账号已锁定或忘记密码，请联系系统管理员"
             case .disabled:
                 return "账号已停用，请联系系统管理员"
+            case .oneTimePasswordExpired(let hours):
+                return "一次性密码已过期（发出后\(hours)小时内有效），请联系系统管理员重新设置密码"
             }
         }
     }
@@ -41,55 +43,60 @@ public enum SignInFlow {
         }
     }
 
-    /// Checks the password. A locked account is refused with the lock message whatever the
-    /// password; the 5th failure (a setting) locks it for 30 minutes (a setting).
+    /// Checks the password. The 5th failure (a setting) locks the account for 30 minutes (a
+    /// setting); a locked account is refused before its password is checked, after checking a
+    /// dummy hash so that it answers in the same time as any other refusal.
     static func checkPassword(username: String, password: String, on req: Request) async throws -> User {
         let policy = try await req.securitySettings()
+        let rejected = Failure.rejected(threshold: policy.lockoutThreshold, minutes: policy.lockoutMinutes)
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard let user = try await User.query(on: req.db).filter(\.$username == name).first() else {
             _ = try? await Passwords.verify(password, hash: try await Passwords.dummyHash(app: req.application), app: req.application)
-            try await AuditLog.record("login.failed", actor: .anonymous, target: ("user", name), outcome: .failure,
-                                      details: ["reason": "unknown-user"], ip: req.clientIP, on: req.db, now: req.now)
+            try await req.db.writeTransaction { tx in
+                try await SignInGuard.countUnknownName(name, crypto: req.fieldCrypto, policy: policy, on: tx, now: req.now)
+                try await AuditLog.record("login.failed", actor: .anonymous, target: ("user", ""), outcome: .failure,
+                                          details: ["reason": "unknown-user"], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
+            }
             AppMetrics.shared.increment("weijian_logins_total{outcome=\"failed\"}")
-            throw Failure.wrongCredentials(remaining: nil)
+            throw rejected
         }
         let actor = Actor(user)
-        if let until = user.lockedUntil, until > req.now {
-            try await AuditLog.record("login.refused", actor: actor, target: ("user", user.id?.uuidString ?? ""), outcome: .denied,
-                                      details: ["reason": "locked"], ip: req.clientIP, on: req.db, now: req.now)
-            throw Failure.locked(until: until)
+        let userID = try user.requireID()
+        if SignInGuard.isLocked(user, now: req.now) {
+            _ = try? await Passwords.verify(password, hash: try await Passwords.dummyHash(app: req.application), app: req.application)
+            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+                                      details: ["reason": "locked"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
+            throw rejected
         }
         let matches = (try? await Passwords.verify(password, hash: user.passwordHash, app: req.application)) ?? false
         guard matches else {
-            user.failedAttempts += 1
-            var failure = Failure.wrongCredentials(remaining: policy.lockoutThreshold - user.failedAttempts)
-            if user.failedAttempts >= policy.lockoutThreshold {
-                let until = req.now.addingTimeInterval(Double(policy.lockoutMinutes * 60))
-                user.lockedUntil = until
-                user.failedAttempts = 0
-                failure = .locked(until: until)
-            }
-            let outcome = failure
             try await req.db.writeTransaction { tx in
-                try await user.save(on: tx)
-                try await AuditLog.record("login.failed", actor: actor, target: ("user", user.id?.uuidString ?? ""), outcome: .failure,
-                                          details: ["reason": "wrong-password"], ip: req.clientIP, on: tx, now: req.now)
-                if case .locked = outcome {
-                    try await AuditLog.record("account.locked", actor: .system, target: ("user", user.id?.uuidString ?? ""),
-                                              details: ["minutes": String(policy.lockoutMinutes)], ip: req.clientIP, on: tx, now: req.now)
+                let count = try await SignInGuard.countFailure(userID: userID, policy: policy, on: tx, now: req.now)
+                try await AuditLog.record("login.failed", actor: actor, target: ("user", userID.uuidString), outcome: .failure,
+                                          details: ["reason": count == .alreadyLocked ? "locked" : "wrong-password"], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
+                if case .lockedNow = count {
+                    try await AuditLog.record("account.locked", actor: .system, target: ("user", userID.uuidString),
+                                              details: ["minutes": String(policy.lockoutMinutes)], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
                 }
             }
             AppMetrics.shared.increment("weijian_logins_total{outcome=\"failed\"}")
-            throw failure
+            throw rejected
         }
         guard user.status == .active else {
-            try await AuditLog.record("login.refused", actor: actor, target: ("user", user.id?.uuidString ?? ""), outcome: .denied,
-                                      details: ["reason": "disabled"], ip: req.clientIP, on: req.db, now: req.now)
+            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+                                      details: ["reason": "disabled"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
             throw Failure.disabled
         }
-        if user.lockedUntil != nil {
-            user.lockedUntil = nil
-            try await user.save(on: req.db)
+        if user.mustChangePassword, let expires = user.oneTimePasswordExpiresAt, expires <= req.now {
+            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+                                      details: ["reason": "one-time-password-expired"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
+            throw Failure.oneTimePasswordExpired(hours: policy.oneTimePasswordHours)
+        }
+        // A parallel request may have locked the account while this password was being checked.
+        guard try await SignInGuard.passPassword(userID: userID, lastFactor: !user.totpEnabled, on: req.db, now: req.now) else {
+            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+                                      details: ["reason": "locked"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
+            throw rejected
         }
         return user
     }
@@ -108,14 +115,13 @@ public enum SignInFlow {
         let policy = try await req.securitySettings()
         let stage = nextStage(user: user, session: session, policy: policy, now: req.now)
         session.stage = stage
-        if stage != .secondFactor { user.failedAttempts = 0 }
         try await req.db.writeTransaction { tx in
             try await session.save(on: tx)
             if stage == .active {
                 user.lastLoginAt = req.now
                 try await user.save(on: tx)
                 try await AuditLog.record("login.success", actor: Actor(user),
-                                          target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, on: tx, now: req.now)
+                                          target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
             }
         }
         if stage == .active { AppMetrics.shared.increment("weijian_logins_total{outcome=\"success\"}") }
@@ -123,23 +129,24 @@ public enum SignInFlow {
     }
 
     /// A wrong second-factor code counts like a wrong password: the threshold locks the account
-    /// and ends the half-signed-in session.
+    /// and ends the half-signed-in session. Returns true when the account is (now) locked.
     static func recordSecondFactorFailure(_ user: User, session: UserSession, on req: Request) async throws -> Bool {
         let policy = try await req.securitySettings()
-        user.failedAttempts += 1
-        let locked = user.failedAttempts >= policy.lockoutThreshold
-        if locked {
-            user.lockedUntil = req.now.addingTimeInterval(Double(policy.lockoutMinutes * 60))
-            user.failedAttempts = 0
-        }
-        try await req.db.writeTransaction { tx in
-            try await user.save(on: tx)
-            try await AuditLog.record("login.secondFactorFailed", actor: Actor(user), target: ("user", try user.requireID().uuidString),
-                                      outcome: .failure, ip: req.clientIP, on: tx, now: req.now)
-            if locked {
+        let userID = try user.requireID()
+        let locked = try await req.db.writeTransaction { tx in
+            let count = try await SignInGuard.countFailure(userID: userID, policy: policy, on: tx, now: req.now)
+            try await AuditLog.record("login.secondFactorFailed", actor: Actor(user), target: ("user", userID.uuidString),
+                                      outcome: .failure, ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
+            switch count {
+            case .counted: return false
+            case .alreadyLocked:
                 try await session.delete(on: tx)
-                try await AuditLog.record("account.locked", actor: .system, target: ("user", try user.requireID().uuidString),
-                                          details: ["minutes": String(policy.lockoutMinutes), "reason": "second-factor"], ip: req.clientIP, on: tx, now: req.now)
+                return true
+            case .lockedNow:
+                try await session.delete(on: tx)
+                try await AuditLog.record("account.locked", actor: .system, target: ("user", userID.uuidString),
+                                          details: ["minutes": String(policy.lockoutMinutes), "reason": "second-factor"], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
+                return true
             }
         }
         AppMetrics.shared.increment("weijian_logins_total{outcome=\"failed\"}")

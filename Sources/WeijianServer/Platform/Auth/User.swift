@@ -25,6 +25,8 @@ public final class User: Model, @unchecked Sendable {
     @Field(key: "password_hash") public var passwordHash: String
     @Field(key: "password_changed_at") public var passwordChangedAt: Date
     @Field(key: "must_change_password") public var mustChangePassword: Bool
+    /// Set while the password is a one-time password: after this it no longer opens the account.
+    @OptionalField(key: "one_time_password_expires_at") public var oneTimePasswordExpiresAt: Date?
     @Field(key: "failed_attempts") public var failedAttempts: Int
     @OptionalField(key: "locked_until") public var lockedUntil: Date?
     @OptionalField(key: "totp_secret") public var totpSecretCipher: String?

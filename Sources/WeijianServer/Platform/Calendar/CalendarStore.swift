@@ -32,8 +32,8 @@ public enum CalendarStore {
     }
 
     /// Adds or replaces the entries of a date range; marks the year as entered.
-    static func set(from start: LocalDate, to end: LocalDate, kind: HolidayTable.Kind, name: String, actor: Actor,
-                    on db: any Database, now: Date) async throws {
+    static func set(from start: LocalDate, to end: LocalDate, kind: HolidayTable.Kind, name: String, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await db.writeTransaction { tx in
             var day = start
             while day <= end {
@@ -42,27 +42,29 @@ public enum CalendarStore {
                     .values(SQLBind(day.description), SQLBind(kind.rawValue), SQLBind(name)).run()
                 day = day.adding(days: 1)
             }
-            try await AuditLog.record("calendar.set", actor: actor, target: ("calendar", "\(start)~\(end)"),
-                                      details: ["kind": kind.rawValue, "name": name], on: tx, now: now)
+            try await caller.audit("calendar.set", target: ("calendar", "\(start)~\(end)"),
+                                      details: ["kind": kind.rawValue, "name": name], on: tx)
         }
     }
 
-    static func remove(day: LocalDate, actor: Actor, on db: any Database, now: Date) async throws {
+    static func remove(day: LocalDate, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await db.writeTransaction { tx in
             try await tx.sql.delete(from: "calendar_days").where("day", .equal, day.description).run()
-            try await AuditLog.record("calendar.remove", actor: actor, target: ("calendar", day.description), on: tx, now: now)
+            try await caller.audit("calendar.remove", target: ("calendar", day.description), on: tx)
         }
     }
 
     /// The administrator confirms that a year's table is complete (or withdraws the confirmation).
     /// Only then do deadlines in that year stop being provisional: entering one holiday must not
     /// make the rest of the year count as ordinary working days.
-    static func setCovered(_ covered: Bool, year: Int, actor: Actor, on db: any Database, now: Date) async throws {
+    static func setCovered(_ covered: Bool, year: Int, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await db.writeTransaction { tx in
             try await tx.sql.delete(from: "calendar_years").where("year", .equal, year).run()
             if covered { try await markCovered(year: year, on: tx) }
-            try await AuditLog.record(covered ? "calendar.confirmYear" : "calendar.unconfirmYear", actor: actor, target: ("calendar", String(year)),
-                                      on: tx, now: now)
+            try await caller.audit(covered ? "calendar.confirmYear" : "calendar.unconfirmYear", target: ("calendar", String(year)),
+                                      on: tx)
         }
     }
 

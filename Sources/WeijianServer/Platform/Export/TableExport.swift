@@ -25,7 +25,7 @@ enum TableExport {
             contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
         try await req.audit("data.export", target: ("export", what), details: ["format": format.rawValue, "rows": "\(rows.count)",
-                                                                              "query": req.url.query ?? ""])
+                                                                              "query": req.url.query.map { $0.removingPercentEncoding ?? $0 } ?? ""])
         let stamp = LocalDate(instant: req.now).description
         let filename = "\(name)-\(stamp).\(format.rawValue)"
         var headers = HTTPHeaders()

@@ -22,6 +22,12 @@ public final class KeyStore: Sendable {
         var activeIndexKey: String
         var auditKeys: [StoredKey]
         var activeAuditKey: String
+        /// Keys of the audit hash chain (HMAC). Rings from before chain keys get one on first load.
+        var chainKeys: [StoredKey]?
+        var activeChainKey: String?
+        /// The first audit sequence number hashed with a chain key: earlier events keep their plain
+        /// SHA-256. Kept here, outside the database, so the database cannot claim a later start.
+        var chainKeyedFrom: Int64?
     }
 
     public let directory: String
@@ -37,15 +43,28 @@ public final class KeyStore: Sendable {
         let file = (directory as NSString).appendingPathComponent("keyring.json")
         if fm.fileExists(atPath: file) {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            var loaded: Ring
             do {
-                ring = NIOLockedValueBox(try JSONDecoder().decode(Ring.self, from: data))
+                loaded = try JSONDecoder().decode(Ring.self, from: data)
             } catch {
                 throw KeyStoreError(message: "密钥文件 \(file) 无法读取（格式损坏）：请从密钥备份恢复")
             }
+            let needsChainKey = loaded.chainKeys?.isEmpty ?? true
+            if needsChainKey {
+                // An older ring: the chain key starts now; where it starts in the log is settled
+                // after the database is opened (`settleChainStart`).
+                let chain = Self.newSymmetric(prefix: "c", now: now)
+                loaded.chainKeys = [chain]
+                loaded.activeChainKey = chain.id
+            }
+            ring = NIOLockedValueBox(loaded)
+            if needsChainKey { try save() }
         } else {
+            let chain = Self.newSymmetric(prefix: "c", now: now)
             let first = Ring(dataKeys: [Self.newSymmetric(prefix: "d", now: now)], activeDataKey: "",
                              indexKeys: [Self.newSymmetric(prefix: "i", now: now)], activeIndexKey: "",
-                             auditKeys: [Self.newSigning(now: now)], activeAuditKey: "")
+                             auditKeys: [Self.newSigning(now: now)], activeAuditKey: "",
+                             chainKeys: [chain], activeChainKey: chain.id, chainKeyedFrom: 1)
             var ring = first
             ring.activeDataKey = first.dataKeys[0].id
             ring.activeIndexKey = first.indexKeys[0].id
@@ -110,6 +129,7 @@ public final class KeyStore: Sendable {
             ring.dataKeys.map { ("数据加密密钥", $0.id, $0.createdAt, $0.id == ring.activeDataKey) }
                 + ring.indexKeys.map { ("盲索引密钥", $0.id, $0.createdAt, $0.id == ring.activeIndexKey) }
                 + ring.auditKeys.map { ("审计签名密钥", $0.id, $0.createdAt, $0.id == ring.activeAuditKey) }
+                + (ring.chainKeys ?? []).map { ("审计链密钥", $0.id, $0.createdAt, $0.id == ring.activeChainKey) }
         }
     }
 
@@ -135,6 +155,40 @@ public final class KeyStore: Sendable {
         }
     }
 
+    /// The active chain key for new audit events.
+    func auditChainKey() throws -> (id: String, key: SymmetricKey) {
+        try ring.withLockedValue { ring in
+            guard let stored = ring.chainKeys?.first(where: { $0.id == ring.activeChainKey }),
+                  let data = Data(base64Encoded: stored.material) else { throw KeyStoreError(message: "缺少审计链密钥") }
+            return (stored.id, SymmetricKey(data: data))
+        }
+    }
+
+    /// Every chain key ever used, for verification.
+    func auditChainKeys() -> [String: SymmetricKey] {
+        ring.withLockedValue { ring in
+            var keys: [String: SymmetricKey] = [:]
+            for stored in ring.chainKeys ?? [] { if let data = Data(base64Encoded: stored.material) { keys[stored.id] = SymmetricKey(data: data) } }
+            return keys
+        }
+    }
+
+    /// From which sequence number events must be keyed; nil until settled for an older ring.
+    var chainKeyedFrom: Int64? { ring.withLockedValue { $0.chainKeyedFrom } }
+
+    /// Records, once, where the keyed chain starts: the event after the database's last one.
+    func settleChainStart(after lastSequence: Int64) throws {
+        let changed = ring.withLockedValue { ring -> Bool in
+            guard ring.chainKeyedFrom == nil else { return false }
+            ring.chainKeyedFrom = lastSequence + 1
+            return true
+        }
+        if changed { try save() }
+    }
+
+    /// The append-only witness of audit checkpoints, beside the keys (outside the database).
+    var auditWitnessPath: String { (directory as NSString).appendingPathComponent("audit-witness.log") }
+
     /// Adds new data, index and audit keys and makes them active. Old data keys stay so that old
     /// backups can still be read; the caller re-encrypts the database.
     func rotate(now: Date) throws -> (dataKey: String, indexKey: String) {
@@ -142,12 +196,15 @@ public final class KeyStore: Sendable {
             let data = Self.newSymmetric(prefix: "d", now: now)
             let index = Self.newSymmetric(prefix: "i", now: now)
             let audit = Self.newSigning(now: now)
+            let chain = Self.newSymmetric(prefix: "c", now: now)
             ring.dataKeys.append(data)
             ring.indexKeys.append(index)
             ring.auditKeys.append(audit)
+            ring.chainKeys = (ring.chainKeys ?? []) + [chain]
             ring.activeDataKey = data.id
             ring.activeIndexKey = index.id
             ring.activeAuditKey = audit.id
+            ring.activeChainKey = chain.id
             return (data.id, index.id)
         }
         try save()

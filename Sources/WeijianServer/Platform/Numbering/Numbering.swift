@@ -34,8 +34,8 @@ public enum Numbering {
     }
 
     /// Records that an issued number was cancelled (作废), with who and why.
-    public static func void(scheme: String, organ: String, year: Int, value: Int, reason: String, actor: Actor,
-                            on db: any Database, now: Date) async throws {
+    public static func void(scheme: String, organ: String, year: Int, value: Int, reason: String, by caller: Caller) async throws {
+        let (actor, db, now) = (caller.actor, caller.db, caller.now)
         let trimmed = reason.trimmed
         guard !trimmed.isEmpty else {
             throw Abort(.badRequest, reason: "作废原因：必填，不能为空")
@@ -51,8 +51,8 @@ public enum Numbering {
                 .columns("scheme", "organ", "year", "value", "reason", "voided_by", "voided_at")
                 .values(SQLBind(scheme), SQLBind(organ), SQLBind(year), SQLBind(value), SQLBind(trimmed), SQLBind(actor.name), SQLBind(now.millis))
                 .run()
-            try await AuditLog.record("numbering.void", actor: actor, target: ("number", "\(scheme)/\(organ)/\(year)/\(value)"),
-                                      details: ["reason": trimmed], on: tx, now: now)
+            try await caller.audit("numbering.void", target: ("number", "\(scheme)/\(organ)/\(year)/\(value)"),
+                                      details: ["reason": trimmed], on: tx)
         }
     }
 

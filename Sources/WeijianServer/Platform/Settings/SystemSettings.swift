@@ -14,8 +14,26 @@ public struct SecuritySettings: Sendable, Equatable, Codable {
     public var passwordMinimumLength = 12
     public var passwordMaximumAgeDays = 90
     public var accountReviewUnusedDays = 90
+    /// How long a one-time password (a new account's, or an administrator's reset) may be used.
+    public var oneTimePasswordHours = 72
 
     public init() {}
+
+    /// A stored policy that predates a setting keeps its other values; the new one takes its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = SecuritySettings.defaults
+        totpRequiredForStaff = try c.decodeIfPresent(Bool.self, forKey: .totpRequiredForStaff) ?? d.totpRequiredForStaff
+        lockoutThreshold = try c.decodeIfPresent(Int.self, forKey: .lockoutThreshold) ?? d.lockoutThreshold
+        lockoutMinutes = try c.decodeIfPresent(Int.self, forKey: .lockoutMinutes) ?? d.lockoutMinutes
+        idleTimeoutMinutes = try c.decodeIfPresent(Int.self, forKey: .idleTimeoutMinutes) ?? d.idleTimeoutMinutes
+        passwordMinimumLength = try c.decodeIfPresent(Int.self, forKey: .passwordMinimumLength) ?? d.passwordMinimumLength
+        passwordMaximumAgeDays = try c.decodeIfPresent(Int.self, forKey: .passwordMaximumAgeDays) ?? d.passwordMaximumAgeDays
+        accountReviewUnusedDays = try c.decodeIfPresent(Int.self, forKey: .accountReviewUnusedDays) ?? d.accountReviewUnusedDays
+        oneTimePasswordHours = try c.decodeIfPresent(Int.self, forKey: .oneTimePasswordHours) ?? d.oneTimePasswordHours
+    }
+
+    static let defaults = SecuritySettings()
 
     public var passwordPolicy: PasswordPolicy {
         PasswordPolicy(minimumLength: passwordMinimumLength, requiredClasses: 3, maximumAgeDays: passwordMaximumAgeDays)
@@ -50,6 +68,7 @@ public struct SecuritySettings: Sendable, Equatable, Codable {
         range(passwordMinimumLength, 8...64, "密码最小长度")
         range(passwordMaximumAgeDays, 30...365, "密码有效期（天）")
         range(accountReviewUnusedDays, 30...365, "长期未用账号天数")
+        range(oneTimePasswordHours, 1...720, "一次性密码有效期（小时）")
         try errors.check()
     }
 
