@@ -22,14 +22,34 @@ from weijian_server import REPO, WeijianServer  # noqa: E402
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "25")
 
 
+def check_document(server: WeijianServer) -> None:
+    """The served document must be a valid OpenAPI 3.1 document (openapi-spec-validator)."""
+    import json
+    import urllib.request
+    from openapi_spec_validator import validate
+
+    with urllib.request.urlopen(f"{server.base}/api/v1/openapi.json", timeout=10) as response:
+        document = json.load(response)
+    validate(document)
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    missing = [op["operationId"] for op in operations for status, answer in op["responses"].items()
+               if status != "204" and "schema" not in answer.get("content", {}).get("application/json", {})]
+    if missing:
+        raise SystemExit(f"responses without a schema: {missing}")
+    print(f"openapi.json: valid OpenAPI {document['openapi']}, {len(operations)} operations, every response with a schema", flush=True)
+
+
 def main() -> int:
     server = WeijianServer("weijian-fuzz-", os.environ.get("FUZZ_DATABASE_URL"), WEIJIAN_SCHEDULER="off")
     try:
         server.start()
-        server.command("admin", "create", "--username", "fuzzlead", "--name", "模糊测试领导", "--role", "leader")
-        # The information officer reaches the registry, licences, submissions and data cleaning.
-        server.command("admin", "create", "--username", "fuzzinfo", "--name", "模糊测试信息员", "--role", "infoOfficer")
-        roles = {"sysadmin": "sysadmin", "secadmin": "securityAdmin", "auditor": "auditor", "fuzzlead": "leader", "fuzzinfo": "infoOfficer"}
+        check_document(server)
+        roles = {"sysadmin": "sysadmin", "secadmin": "securityAdmin", "auditor": "auditor"}
+        # Every other role, so that each one's answers (and refusals) are held to the document.
+        for role in ["leader", "departmentHead", "inspector", "infoOfficer", "archivist", "intakeClerk", "entityUser"]:
+            username = "fuzz" + role.lower()
+            server.command("admin", "create", "--username", username, "--name", f"模糊测试{role}", "--role", role)
+            roles[username] = role
         passed = failed = 0
         for username, role in roles.items():
             token = server.token(username, "fuzz")

@@ -15,23 +15,53 @@ struct AccessControlTests {
         }
     }
 
-    @Test func everyAPIRouteIsInTheOpenAPIDocument() async throws {
+    @Test func everyAPIRouteIsDocumentedWithItsSchemas() async throws {
         try await withTestApp { app in
             // given
-            let documented = Set(OpenAPIDocument.operations.map { "\($0.method.uppercased()) \($0.path)" })
-            // when
-            let routes = app.routes.all.filter { $0.path.count >= 2 && $0.path[0].description == "api" && $0.path[1].description == "v1" }.map { route in
-                "\(route.method.rawValue) /" + route.path.dropFirst(2).map { component -> String in
-                    if case .parameter(let name) = component { return "{\(name)}" }
-                    return component.description
-                }.joined(separator: "/")
-            }
-            // then
-            #expect(!routes.isEmpty)
-            for route in routes { #expect(documented.contains(route), "\(route) is missing from /api/v1/openapi.json") }
+            let operations = OpenAPIDocument.operations(app.routes.all)
+            // then: every API route carries its documentation
+            #expect(operations.count > 20)
+            for (route, path, doc) in operations { #expect(doc != nil, "\(route.method.rawValue) \(path) has no APIDoc") }
+            var json: [String: Any] = [:]
             try await app.testing().test(.GET, "/api/v1/openapi.json") { res async in
                 #expect(res.status == .ok)
-                #expect(res.body.string.contains("\"openapi\":\"3.1.0\""))
+                json = (try? JSONSerialization.jsonObject(with: Data(res.body.string.utf8)) as? [String: Any]) ?? [:]
+            }
+            let paths = try #require(json["paths"] as? [String: [String: Any]])
+            for (route, path, _) in operations {
+                let operation = try #require(paths[path]?[route.method.rawValue.lowercased()] as? [String: Any], "\(path) missing")
+                let responses = try #require(operation["responses"] as? [String: [String: Any]])
+                // every response but 204 has a JSON schema
+                for (status, response) in responses where status != "204" {
+                    let content = response["content"] as? [String: [String: Any]]
+                    #expect(content?["application/json"]?["schema"] != nil, "\(route.method.rawValue) \(path) \(status) has no schema")
+                }
+            }
+            let entity = try #require((paths["/entities/{entityID}"]?["get"] as? [String: Any])?["responses"] as? [String: [String: Any]])
+            let schema = try #require(((entity["200"]?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+            #expect((schema["required"] as? [String])?.contains("unitCode") == true)
+        }
+    }
+
+    @Test func aParameterOfTheWrongTypeIsRefusedNamingItAndAWrongMethodIs405() async throws {
+        try await withTestApp { app in
+            // given
+            let officer = try await app.makeUser("off", roles: [.leader])
+            let (_, token) = try await AccountController.issue(.init(name: "t", validDays: 1), userID: officer.requireID(), by: app.systemCaller)
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: token)
+            // when / then
+            try await app.testing().test(.GET, "/api/v1/calendar/holidays?year=%C2%82x", headers: headers) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("\"field\":\"year\""))
+            }
+            try await app.testing().test(.GET, "/api/v1/entities/not-a-uuid", headers: headers) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("entityID"))
+            }
+            try await app.testing().test(.DELETE, "/api/v1/entities", headers: headers) { res async in
+                #expect(res.status == .methodNotAllowed)
+                #expect(res.headers.first(name: "Allow") == "GET, POST")
             }
         }
     }

@@ -240,3 +240,18 @@ struct AuditLogTests {
         }
     }
 }
+
+@Suite("Encryption failures")
+struct EncryptionFailureTests {
+    @Test func aUnitWhosePersonalDataCannotBeEncryptedIsNotStored() async throws {
+        try await withTestApp { app in
+            // given: a cipher whose active key is missing (a damaged key ring)
+            let context = try await EntityValidation.context(tables: app.codeTables, on: app.db)
+            let valid = try EntityValidation.check(.fixture(), context: context)
+            let index = FieldKey(id: "i1", algorithm: "HMAC-SHA256", material: SymmetricKey(size: .bits256))
+            let broken = FieldCrypto(keys: [], activeKeyID: "d-missing", indexKey: index)
+            // when / then: the values are refused, instead of a row without its ID number and phone
+            #expect(throws: FieldCryptoError.self) { _ = try EntityRow.Values(valid, crypto: broken) }
+        }
+    }
+}

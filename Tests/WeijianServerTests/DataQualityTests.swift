@@ -17,7 +17,7 @@ struct DataQualityTests {
             try await app.makeEntity(.fixture(name: "如家酒店（五四路店）", creditCode: nil, address: "鼓楼区五四路1号"))
             try await app.makeEntity(.fixture(name: "如家酒店（东街口店）", creditCode: nil, address: "鼓楼区东街口88号"))
             // when
-            let summary = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
+            let summary = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
             let pairs = try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db)
             let gaps = try await DataQualityQueries.issues(runID: summary.id, kind: "gap", scope: .unrestricted, on: app.db)
             // then
@@ -36,7 +36,7 @@ struct DataQualityTests {
             let absorbed = try await app.makeEntity(.fixture(name: "阳光宾馆", creditCode: nil, address: "鼓楼区五四路12号"))
             let licence = try await LicenseQueries.issue(.init(number: "L-1", issuingOrgan: "卫生健康委员会", issueDate: "2026-01-05"), entity: absorbed,
                                                          by: app.systemCaller)
-            let summary = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
+            let summary = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
             #expect(summary.duplicates == 1)
             let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).first)
             // when
@@ -69,11 +69,11 @@ struct DataQualityTests {
             // given
             try await app.makeEntity(.fixture(name: "阳光宾馆有限公司", creditCode: nil))
             try await app.makeEntity(.fixture(name: "阳光宾馆", creditCode: nil, address: "鼓楼区五四路12号"))
-            _ = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
+            _ = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
             let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).first)
             // when
             try await DataQualityQueries.markDifferent(pairID: pair.id, by: app.systemCaller)
-            _ = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
+            _ = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
             // then
             #expect(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).isEmpty)
         }

@@ -24,7 +24,7 @@ struct RegistryPagesTests {
             try await unitUser.save(on: app.db)
             let current = try await CurrentUser.load(unitUser, sessionID: nil, csrfToken: nil, on: app.db)
             let submission = try await SubmissionQueries.submit(.entityChange, payload: .init(entity: .init(legalRepName: "李四")), entity: entity, by: .acting(as: current, app))
-            _ = try await DataQualityQueries.run(trigger: "test", tables: app.codeTables, on: app.db, now: app.clock.now())
+            _ = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
             let staff = try await app.signIn(officer)
             let unit = try await app.signIn(unitUser)
             let id = entity.id!.uuidString

@@ -27,7 +27,7 @@ enum Jobs {
         },
         // 卫生监督信息报告管理规定: data checked for duplicates, gaps and errors at least weekly.
         Scheduler.Job(name: "quality.weekly", interval: 7 * 86_400) { app in
-            _ = try await DataQualityQueries.run(trigger: "每周定时", tables: app.codeTables, on: app.db, now: app.clock.now())
+            _ = try await DataQualityQueries.run(trigger: "每周定时", by: .system(app, actor: .system))
             try await EntityQueries.createUniqueCreditCodeIndexIfClean(on: app.db)
         },
         Scheduler.Job(name: "attachments.fixity", interval: 7 * 86_400) { app in
@@ -40,6 +40,9 @@ enum Jobs {
         let policy = try await SecuritySettings.load(on: app.db)
         let cutoff = app.clock.now().addingTimeInterval(-Double(policy.idleTimeoutMinutes * 60))
         try await UserSession.query(on: app.db).filter(\.$lastSeenAt < cutoff).delete()
+        try await ReplayGuard.purge(on: app.db, now: app.clock.now())
+        // Failure counts of names that are no account, once their lock (if any) has passed.
+        try await app.db.sql.delete(from: "sign_in_throttle").where("updated_at", .lessThan, SQLBind(cutoff.addingTimeInterval(-Double(policy.lockoutMinutes * 60)))).run()
     }
 
     /// Regulation 九(二)3: accounts unused for 90 days are reviewed; the system administrators are reminded.

@@ -34,6 +34,7 @@ enum Migrations {
             AddSubmissionPendingKey(),
             AddUniqueCreditCodeIndex(),
             AddAuditChainKey(),
+            CreateRequestReplays(),
         ] as [any Migration])
     }
 

@@ -7,14 +7,14 @@ func routes(_ app: Application) throws {
     app.endpoint(.GET, "readyz", access: .anonymous, use: OperationsController.ready)
     app.endpoint(.GET, "metrics", access: .anonymous, use: OperationsController.metrics)
 
-    let web = app.grouped(SessionAuthenticator(), CSRFMiddleware())
+    let web = app.grouped(SessionAuthenticator(), CSRFMiddleware(), ReplayGuard())
     PublicSiteController.register(web)
     SignInController.register(web)
     HomeController.register(web)
 
-    let api = app.grouped("api", "v1").grouped(BearerTokenAuthenticator())
-    api.endpoint(.GET, "openapi.json", access: .anonymous) { req in
-        Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(string: OpenAPIDocument.json(organisation: req.settings.organisationName)))
+    let api = app.grouped("api", "v1").grouped(BearerTokenAuthenticator(), ReplayGuard())
+    api.endpoint(.GET, "openapi.json", access: .anonymous, doc: APIDoc("本接口说明（OpenAPI 3.1）", response: OpenAPIShape.self)) { req in
+        Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(string: req.application.openAPIJSON))
     }
     AccountController.register(web: web, api: api)
     UsersController.register(web: web, api: api)

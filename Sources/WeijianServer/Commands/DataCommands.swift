@@ -68,8 +68,7 @@ struct QualityCommand: AsyncCommand {
         try await Migrations.run(on: app)
         switch signature.action {
         case "run":
-            let summary = try await DataQualityQueries.run(trigger: "命令行", tables: app.codeTables, on: app.db, now: app.clock.now())
-            try await Caller.system(app).audit("quality.run", details: ["units": "\(summary.units)", "duplicates": "\(summary.duplicates)"])
+            let summary = try await DataQualityQueries.run(trigger: "命令行", by: .system(app))
             context.console.output(text: "检查单位\(summary.units)户：疑似重复\(summary.duplicates)对，缺项\(summary.gaps)条，错误\(summary.errors)条，提示\(summary.warnings)条")
         case "duplicates":
             let pairs = try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, limit: 1_000_000, on: app.db)

@@ -134,7 +134,7 @@ struct DemoLoader {
                                                    entity: sample[2], by: .acting(as: portalUsers[2], app))
             report.submissions = 3
         }
-        _ = try await DataQualityQueries.run(trigger: "演示数据", tables: tables, on: db, now: now)
+        _ = try await DataQualityQueries.run(trigger: "演示数据", by: .system(app, actor: actor))
         return report
     }
 

@@ -12,8 +12,12 @@ enum CalendarController {
         web.endpoint(.POST, "app", "admin", "calendar", ":day", "delete", access: .permission(.calendarManage), use: deleteEntry)
         web.endpoint(.POST, "app", "admin", "calendar", "years", ":year", access: .permission(.calendarManage), use: confirmYear)
         web.endpoint(.GET, "app", "calendar", access: .permission(.calendarRead), use: calculator)
-        api.endpoint(.GET, "calendar", "holidays", access: .permission(.calendarRead), use: holidaysAPI)
-        api.endpoint(.GET, "calendar", "deadline", access: .permission(.calendarRead), use: deadlineAPI)
+        api.endpoint(.GET, "calendar", "holidays", access: .permission(.calendarRead),
+                     doc: APIDoc("某年的节假日与调休（默认今年）", query: [.integer("year", "年份", 2000...2100)], response: [Entry].self), use: holidaysAPI)
+        api.endpoint(.GET, "calendar", "deadline", access: .permission(.calendarRead),
+                     doc: APIDoc("计算法定期限（附计算过程）", query: [
+                        .choice("rule", "期限类型", DeadlineRule.defaults.map(\.code), required: true), .date("from", "起算事件日期", required: true),
+                        .integer("extensionDays", "延长天数", 0...365)], response: Result.self), use: deadlineAPI)
     }
 
     struct Entry: Content {
@@ -178,4 +182,13 @@ enum CalendarController {
     @Sendable static func deadlineAPI(req: Request) async throws -> Result {
         try await compute(try req.query.decode(DeadlineQuery.self), on: req.db)
     }
+}
+
+extension CalendarController.Entry: APIExample {
+    static let example = CalendarController.Entry(day: "2026-10-01", weekday: "星期四", kind: "holiday", kindName: "节假日", name: "国庆节")
+}
+
+extension CalendarController.Result: APIExample {
+    static let example = CalendarController.Result(rule: "行政处罚决定书送达（7个工作日）", event: "2026-09-28", due: "2026-10-15", dueWeekday: "星期四",
+                                                   provisional: false, steps: ["起算：2026-09-28 次日", "国庆节 10月1日至7日不计"])
 }

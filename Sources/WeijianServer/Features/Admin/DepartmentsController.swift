@@ -9,8 +9,9 @@ enum DepartmentsController {
         web.endpoint(.GET, "app", "admin", "departments", access: .permission(.departmentsManage), use: list)
         web.endpoint(.POST, "app", "admin", "departments", access: .permission(.departmentsManage), use: create)
         web.endpoint(.POST, "app", "admin", "departments", ":departmentID", "toggle", access: .permission(.departmentsManage), use: toggle)
-        api.endpoint(.GET, "departments", access: .signedIn, use: listAPI)
-        api.endpoint(.POST, "departments", access: .permission(.departmentsManage), use: createAPI)
+        api.endpoint(.GET, "departments", access: .signedIn, doc: APIDoc("科室列表", response: [Row].self), use: listAPI)
+        api.endpoint(.POST, "departments", access: .permission(.departmentsManage),
+                     doc: APIDoc("新增科室", body: APIInput.self, required: ["code", "name"], response: Row.self, status: .created), use: createAPI)
     }
 
     struct Row: Content {
@@ -77,4 +78,12 @@ enum DepartmentsController {
         return try await Row(id: department.id?.uuidString ?? "", code: department.code, name: department.name, isBusiness: department.isBusiness,
                              active: department.active).encodeResponse(status: .created, for: req)
     }
+}
+
+extension DepartmentsController.Row: APIExample {
+    static let example = DepartmentsController.Row(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", code: "GGK", name: "公共场所卫生监督科", isBusiness: true, active: true)
+}
+
+extension DepartmentsController.APIInput: APIExample {
+    static let example = DepartmentsController.APIInput(code: "GGK", name: "公共场所卫生监督科", isBusiness: true)
 }

@@ -5,7 +5,10 @@ import Vapor
 enum SystemLogController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "admin", "system-log", access: .permission(.systemLogRead), use: page)
-        api.endpoint(.GET, "system-log", access: .permission(.systemLogRead), use: listAPI)
+        api.endpoint(.GET, "system-log", access: .permission(.systemLogRead),
+                     doc: APIDoc("系统运行与故障日志（新的在前，每次100条）", query: [
+                        .choice("level", "级别", SystemLog.Level.allCases.map(\.rawValue)), .text("category", "类别", maxLength: 40),
+                        .integer("before", "只看此编号之前的记录（翻页）", 1...Int(Int64.max >> 1))], response: [Row].self), use: listAPI)
     }
 
     struct Row: Content {
@@ -40,4 +43,8 @@ enum SystemLogController {
     }
 
     @Sendable static func listAPI(req: Request) async throws -> [Row] { try await rows(req) }
+}
+
+extension SystemLogController.Row: APIExample {
+    static let example = SystemLogController.Row(id: 42, time: "2026-12-02 03:00", level: "info", levelName: "信息", category: "attachments", message: "附件库校验：120个文件完好")
 }

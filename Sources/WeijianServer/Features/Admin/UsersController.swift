@@ -15,10 +15,13 @@ enum UsersController {
         web.endpoint(.POST, "app", "admin", "users", ":userID", "reset", access: .permission(.usersManage), use: reset)
         web.endpoint(.GET, "app", "admin", "account-review", access: .permission(.usersManage), use: review)
         web.endpoint(.POST, "app", "admin", "account-review", "disable", access: .permission(.usersManage), use: reviewDisable)
-        api.endpoint(.GET, "users", access: .permission(.usersManage), use: listAPI)
-        api.endpoint(.POST, "users", access: .permission(.usersManage), use: createAPI)
-        api.endpoint(.POST, "users", ":userID", "disable", access: .permission(.usersManage), use: disableAPI)
-        api.endpoint(.POST, "users", ":userID", "enable", access: .permission(.usersManage), use: enableAPI)
+        api.endpoint(.GET, "users", access: .permission(.usersManage),
+                     doc: APIDoc("账号列表", query: [.text("q", "用户名或姓名的一部分", maxLength: 40)], response: [UserQueries.ListRow].self), use: listAPI)
+        api.endpoint(.POST, "users", access: .permission(.usersManage),
+                     doc: APIDoc("新建账号（返回一次性密码；角色由安全管理员另行授予）", body: UserForm.self, required: ["username", "displayName"],
+                                 response: CreatedAPI.self, status: .created), use: createAPI)
+        api.endpoint(.POST, "users", ":userID", "disable", access: .permission(.usersManage), doc: APIDoc("停用账号（立即结束其会话）"), use: disableAPI)
+        api.endpoint(.POST, "users", ":userID", "enable", access: .permission(.usersManage), doc: APIDoc("启用账号"), use: enableAPI)
     }
 
     struct ListPage: Encodable, Sendable {
@@ -230,4 +233,20 @@ enum UsersController {
         try await UserQueries.setActive(true, user: try await target(req), by: try req.caller)
         return .noContent
     }
+}
+
+extension UsersController.UserForm: APIExample {
+    static let example = UsersController.UserForm(username: "zhangsan", displayName: "张三", departmentID: "3F2504E0-4F89-11D3-9A0C-0305E82C3301",
+                                                  title: "监督员", certificateNumber: "闽卫执证01234", certificateExpiry: "2028-12-31",
+                                                  phone: "13800138000", idNumber: "11010519491231002X")
+}
+
+extension UsersController.CreatedAPI: APIExample {
+    static let example = UsersController.CreatedAPI(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", username: "zhangsan", oneTimePassword: "Wj7k-M3qa-Zt9p-X4ne")
+}
+
+extension UserQueries.ListRow: APIExample {
+    static let example = UserQueries.ListRow(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", username: "zhangsan", displayName: "张三", kind: "本所人员",
+                                             department: "公共场所卫生监督科", roles: "监督员", status: "启用", active: true, locked: false,
+                                             lastLogin: "2026-12-01 09:00", totp: true)
 }

@@ -14,8 +14,10 @@ enum DataQualityController {
         web.endpoint(.POST, "app", "quality", "pairs", ":pairID", "different", access: .permission(.dataQuality), use: different)
         web.endpoint(.GET, "app", "quality", "merges", access: .permission(.dataQuality), use: merges)
         web.endpoint(.POST, "app", "quality", "merges", ":mergeID", "undo", access: .permission(.dataQuality), use: undo)
-        api.endpoint(.POST, "quality", "run", access: .permission(.dataQuality), use: runAPI)
-        api.endpoint(.GET, "quality", "duplicates", access: .permission(.dataQuality), use: duplicatesAPI)
+        api.endpoint(.POST, "quality", "run", access: .permission(.dataQuality),
+                     doc: APIDoc("立即进行数据质量检查（重复、缺项、错误）", response: DataQualityQueries.RunSummary.self), use: runAPI)
+        api.endpoint(.GET, "quality", "duplicates", access: .permission(.dataQuality),
+                     doc: APIDoc("待处理的疑似重复单位（数据范围内）", response: [DataQualityQueries.PairRow].self), use: duplicatesAPI)
     }
 
     struct Overview: Encodable, Sendable {
@@ -32,9 +34,7 @@ enum DataQualityController {
     }
 
     static func run(_ req: Request) async throws -> DataQualityQueries.RunSummary {
-        let summary = try await DataQualityQueries.run(trigger: "手动（\(try req.currentUser.displayName)）", tables: req.codeTables, on: req.db, now: req.now)
-        try await req.audit("quality.run", details: ["units": "\(summary.units)", "duplicates": "\(summary.duplicates)"])
-        return summary
+        try await DataQualityQueries.run(trigger: "手动（\(try req.currentUser.displayName)）", by: try req.caller)
     }
 
     @Sendable static func runNow(req: Request) async throws -> Response {
@@ -105,4 +105,16 @@ enum DataQualityController {
         try await DataQualityQueries.undo(mergeID: id, by: try req.caller)
         return try await req.redirect(to: "/app/quality/merges", flash: "已撤销合并，被合并单位及其原有记录已恢复")
     }
+}
+
+extension DataQualityQueries.RunSummary: APIExample {
+    static let example = DataQualityQueries.RunSummary(id: 7, startedAt: "2026-12-02 03:00", trigger: "每周定时", units: 3000, duplicates: 4, gaps: 12, errors: 1, warnings: 3)
+}
+
+extension DataQualityQueries.PairRow: APIExample {
+    static let example = DataQualityQueries.PairRow(id: 3, reason: "名称与地址相近", score: "0.93", status: "待处理",
+                                                    first: .init(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", name: "福州阳光宾馆有限公司", creditCode: "91350100M000100Y43",
+                                                                 address: "福州市鼓楼区五四路12号", licences: 1),
+                                                    second: .init(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3302", name: "福州阳光宾馆", creditCode: "",
+                                                                  address: "鼓楼区五四路12号", licences: 0))
 }

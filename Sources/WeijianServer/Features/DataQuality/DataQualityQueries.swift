@@ -44,7 +44,9 @@ enum DataQualityQueries {
     /// Checks every unit that is not merged: duplicate candidates (kept across runs, decided pairs
     /// stay decided), required fields of its category (gaps), codes no longer valid (errors) and
     /// data-quality warnings (the inner GB 11714 check), and licensed kinds without a valid licence.
-    static func run(trigger: String, tables: CodeTables, on db: any Database, now: Date) async throws -> RunSummary {
+    /// Runs the check; the run and its audit event commit together.
+    static func run(trigger: String, by caller: Caller) async throws -> RunSummary {
+        let (tables, db, now) = (caller.tables, caller.db, caller.now)
         let units = try await db.sql.select()
             .columns("id", "name", "operating_address", "credit_code", "category_code", "division_code", "extension", "legal_rep_name")
             .from(SupervisedEntity.schema).where("status", .notEqual, SupervisedEntity.Status.merged.rawValue)
@@ -101,6 +103,8 @@ enum DataQualityQueries {
                     ON CONFLICT (first_id, second_id) DO NOTHING
                     """).run()
             }
+            try await caller.audit("quality.run", target: ("quality_run", String(runID)),
+                                   details: ["trigger": trigger, "units": "\(units.count)", "duplicates": "\(candidates.count)"], on: tx)
             return RunSummary(id: runID, startedAt: Format.dateTime(now), trigger: trigger, units: units.count, duplicates: candidates.count,
                               gaps: issues.filter { $0.1 == "gap" }.count, errors: issues.filter { $0.1 == "error" }.count,
                               warnings: issues.filter { $0.1 == "warning" }.count)
@@ -136,7 +140,7 @@ enum DataQualityQueries {
             .where(SQLColumn("run_id", table: "i"), .equal, SQLBind(runID))
             .where(SQLColumn("status", table: "e"), .notEqual, SQLBind(SupervisedEntity.Status.merged.rawValue))
         if let kind { query = query.where(SQLColumn("kind", table: "i"), .equal, SQLBind(kind)) }
-        query = scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+        query = scope.applyToUnits(query)
         return try await query.orderBy(SQLColumn("pinyin_key", table: "e")).limit(limit).all().map { row in
             IssueRow(entityID: try row.decode(column: "entity_id", as: UUID.self).uuidString, entityName: try row.decode(column: "name", as: String.self),
                      kind: kindNames[try row.decode(column: "kind", as: String.self)] ?? "", field: try row.decode(column: "field", as: String.self),

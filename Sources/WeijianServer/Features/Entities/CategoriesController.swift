@@ -10,7 +10,7 @@ enum CategoriesController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "categories", access: .permission(.categoriesManage), use: list)
         web.endpoint(.POST, "app", "categories", access: .permission(.categoriesManage), use: save)
-        api.endpoint(.GET, "categories", access: .permission(.entitiesRead), use: listAPI)
+        api.endpoint(.GET, "categories", access: .permission(.entitiesRead), doc: APIDoc("专业类别树（含许可管理方式）", response: [Row].self), use: listAPI)
     }
 
     struct Row: Content {
@@ -125,4 +125,9 @@ enum CategoriesController {
         }
         return try await req.redirect(to: "/app/categories", flash: existing == nil ? "已新增类别“\(name)”" : "已保存类别“\(name)”")
     }
+}
+
+extension CategoriesController.Row: APIExample {
+    static let example = CategoriesController.Row(code: "GG0101", name: "宾馆", parent: "GG01", depth: 2, licensing: "licence", licensingName: "卫生许可",
+                                                  validYears: "4", reviewYears: "2", renewalLeadDays: 30, pattern: "", active: true, extensionFields: "床位数")
 }

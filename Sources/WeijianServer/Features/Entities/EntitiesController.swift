@@ -19,11 +19,19 @@ enum EntitiesController {
         web.endpoint(.GET, "app", "entities", ":entityID", "edit", access: .permission(.entitiesEdit), use: editForm)
         web.endpoint(.POST, "app", "entities", ":entityID", access: .permission(.entitiesEdit), use: update)
         web.endpoint(.POST, "app", "entities", ":entityID", "reveal", access: .permission(.personalDataReveal), use: reveal)
-        api.endpoint(.GET, "entities", access: .permission(.entitiesRead), use: listAPI)
-        api.endpoint(.POST, "entities", access: .permission(.entitiesEdit), use: createAPI)
-        api.endpoint(.GET, "entities", ":entityID", access: .permission(.entitiesRead), use: showAPI)
-        api.endpoint(.PUT, "entities", ":entityID", access: .permission(.entitiesEdit), use: updateAPI)
-        api.endpoint(.GET, "entities", ":entityID", "history", access: .permission(.entitiesRead), use: historyAPI)
+        api.endpoint(.GET, "entities", access: .permission(.entitiesRead),
+                     doc: APIDoc("被监督单位检索（按数据范围过滤，按名称拼音排序，每页50户）", query: EntitySearch.Filters.parameters,
+                                 response: EntitySearch.Result.self), use: listAPI)
+        api.endpoint(.POST, "entities", access: .permission(.entitiesEdit),
+                     doc: APIDoc("登记被监督单位（须在本人数据范围内）", body: EntityInput.self, required: EntityInput.requiredForRegistration,
+                                 response: Detail.self, status: .created), use: createAPI)
+        api.endpoint(.GET, "entities", ":entityID", access: .permission(.entitiesRead),
+                     doc: APIDoc("单位档案（个人信息不返回）", response: Detail.self), use: showAPI)
+        api.endpoint(.PUT, "entities", ":entityID", access: .permission(.entitiesEdit),
+                     doc: APIDoc("修改单位（个人信息留空则不变；变更记入历史）", body: EntityInput.self, required: EntityInput.requiredForRegistration,
+                                 response: Detail.self), use: updateAPI)
+        api.endpoint(.GET, "entities", ":entityID", "history", access: .permission(.entitiesRead),
+                     doc: APIDoc("单位变更历史（新的在前）", response: [EntityQueries.HistoryRow].self), use: historyAPI)
     }
 
     // MARK: list
@@ -298,5 +306,33 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+extension EntitiesController.Detail: APIExample {
+    static let example = EntitiesController.Detail(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", unitCode: "350102000001", input: .example,
+                                                   status: "operating", classification: "公共场所 · 基础信息 · 内部 · 含个人信息")
+}
+
+extension EntityQueries.HistoryRow: APIExample {
+    static let example = EntityQueries.HistoryRow(at: "2026-12-01 10:00", actor: "李强(ggjd1)", action: "修改", comment: "",
+                                                  changes: [.init(field: "联系人", from: "张三", to: "李四")])
+}
+
+extension EntitySearch.Result: APIExample {
+    static let example = EntitySearch.Result(rows: [.init(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", unitCode: "350102000001", name: "福州阳光宾馆有限公司",
+                                                          shortName: "阳光宾馆", creditCode: "91350100M000100Y43", category: "宾馆", categoryCode: "GG0101",
+                                                          division: "350102", address: "福州市鼓楼区五四路12号", legalRepName: "张三", status: "在营", grade: "A",
+                                                          area: "一片区", department: "公共场所卫生监督科", source: "内部", updatedAt: "2026-12-01 10:00")],
+                                             total: 1, more: false, page: 1, pages: 1)
+}
+
+extension EntitySearch.Filters {
+    static var parameters: [APIDoc.Parameter] {
+        [.text("q", "名称、简称、地址、信用代码、单位编码或许可证号", maxLength: 100), .text("category", "专业类别代码（含其下级）", maxLength: 20),
+         .text("division", "行政区划代码（含其下级）", maxLength: 6), .text("area", "片区", maxLength: 50), .uuid("department", "责任科室"),
+         .choice("status", "经营状态", SupervisedEntity.Status.allCases.map(\.rawValue)), .text("grade", "量化分级", maxLength: 10),
+         .choice("source", "信息来源", InformationSource.allCases.map(\.rawValue)), .uuid("inspector", "监督员"),
+         .integer("page", "页码", 1...1_000_000)]
     }
 }

@@ -33,6 +33,9 @@ struct EntityInput: Content, Sendable, Equatable {
     var ext: [String: String]?
     var inspectors: [String]?
 
+    /// What registration cannot do without (the API documents these as required).
+    static let requiredForRegistration = ["name", "operatingAddress", "divisionCode", "categoryCode"]
+
     /// The fields a unit may change through the portal (not its category, department or inspectors).
     static let portalEditable: Set<String> = [
         "name", "shortName", "legalRepName", "legalRepIDNumber", "legalRepPhone", "contactName", "contactPhone",
@@ -206,4 +209,11 @@ enum EntityValidation {
             trainedEmployees: trained, status: status, departmentID: departmentID, area: text(input.area, "片区", max: 50),
             extensionValues: extensionValues, inspectorIDs: inspectorIDs, warnings: warnings)
     }
+}
+
+extension EntityInput: APIExample {
+    static let example = EntityInput(name: "福州阳光宾馆有限公司", shortName: "阳光宾馆", creditCode: "91350100M000100Y43", legalRepName: "张三",
+                                     operatingAddress: "福州市鼓楼区五四路12号", divisionCode: "350102", categoryCode: "GG0101", employees: "20",
+                                     departmentID: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", area: "一片区", ext: ["beds": "120"],
+                                     inspectors: ["ggjd1"])
 }

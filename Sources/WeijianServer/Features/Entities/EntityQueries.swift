@@ -95,11 +95,11 @@ enum EntityQueries {
                                        message: valid.departmentID == nil ? "必填：您只能登记本人数据范围内科室的单位，请选择责任科室"
                                                                           : "所选科室不在您的数据范围内，只能登记或修改本人数据范围内科室的单位"))
         }
-        if let categories = scope.categories, !categories.contains(CategoryNode.topLevel(of: valid.category.id ?? "")) {
+        if !scope.allowsCategory(CategoryNode.topLevel(of: valid.category.id ?? "")) {
             errors.add(ValidationError(field: "专业类别", code: "scope.category", message: "所选类别不在您的数据范围内"))
         }
-        if let areas = scope.areas, !areas.contains(where: { valid.division.value.hasPrefix(DataScope.areaPrefix($0)) }) {
-            errors.add(ValidationError(field: "行政区划代码", code: "scope.area", message: "所选区划不在您的数据范围内"))
+        if !scope.allowsArea(division: valid.division.value, zone: valid.area) {
+            errors.add(ValidationError(field: "行政区划代码", code: "scope.area", message: "所选区划或片区不在您的数据范围内"))
         }
         try errors.check()
     }
@@ -233,7 +233,7 @@ enum EntityQueries {
                 .join(SQLAlias(SQLIdentifier("entity_inspectors"), as: SQLIdentifier("i")), on: SQLColumn("entity_id", table: "i"), .equal, SQLColumn("id", table: "e"))
                 .where(SQLColumn("user_id", table: "i"), .equal, SQLBind(from))
             let all = try await query.all().count
-            query = caller.scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+            query = caller.scope.applyToUnits(query)
             let ids = try await query.all().map { try $0.decode(column: "id", as: UUID.self) }
             for id in ids {
                 try await tx.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(from)).run()
@@ -302,9 +302,6 @@ enum EntityQueries {
 extension DataScope {
     /// The same rule as `apply(to:…)` for one loaded unit.
     func allows(_ entity: SupervisedEntity) -> Bool {
-        if departments != nil && !allowsDepartment(entity.departmentID) { return false }
-        if let categories, !categories.contains(entity.topCategory) { return false }
-        if let areas, !areas.contains(where: { entity.divisionCode.hasPrefix(DataScope.areaPrefix($0)) }) { return false }
-        return true
+        allowsDepartment(entity.departmentID) && allowsCategory(entity.topCategory) && allowsArea(division: entity.divisionCode, zone: entity.area)
     }
 }

@@ -86,7 +86,7 @@ enum EntitySearch {
         } else {
             query = query.from(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")))
         }
-        query = scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+        query = scope.applyToUnits(query)
         func value(_ text: String?) -> String? { text?.trimmed.nilIfEmpty }
         if let status = value(filters.status) {
             query = query.where(SQLColumn("status", table: "e"), .equal, SQLBind(status))

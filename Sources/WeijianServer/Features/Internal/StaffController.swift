@@ -9,8 +9,12 @@ enum StaffController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "staff", access: .permission(.staffDirectoryRead), use: list)
         web.endpoint(.POST, "app", "staff", ":userID", "reveal", access: .permission(.personalDataReveal), use: revealWeb)
-        api.endpoint(.GET, "staff", access: .permission(.staffDirectoryRead), use: listAPI)
-        api.endpoint(.POST, "staff", ":userID", "reveal", access: .permission(.personalDataReveal), use: revealAPI)
+        api.endpoint(.GET, "staff", access: .permission(.staffDirectoryRead),
+                     doc: APIDoc("人员信息（个人信息已脱敏，按数据范围过滤）", query: [.text("q", "姓名、用户名、证件号、电话", maxLength: 40)],
+                                 response: [StaffQueries.DirectoryRow].self), use: listAPI)
+        api.endpoint(.POST, "staff", ":userID", "reveal", access: .permission(.personalDataReveal),
+                     doc: APIDoc("查看一项个人信息明文（须说明用途，已审计）", body: RevealInput.self, required: ["field", "purpose"],
+                                 response: Revealed.self), use: revealAPI)
     }
 
     struct ListPage: Encodable, Sendable {
@@ -94,4 +98,20 @@ enum StaffController {
     @Sendable static func revealAPI(req: Request) async throws -> Revealed {
         try await reveal(req)
     }
+}
+
+extension StaffController.RevealInput: APIExample {
+    static let example = StaffController.RevealInput(field: "phone", purpose: "执法联络")
+}
+
+extension StaffController.Revealed: APIExample {
+    static let example = StaffController.Revealed(userID: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", displayName: "张三", field: "phone",
+                                                  fieldName: "联系电话", value: "13800138000", purpose: "执法联络")
+}
+
+extension StaffQueries.DirectoryRow: APIExample {
+    static let example = StaffQueries.DirectoryRow(userID: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", username: "zhangsan", displayName: "张三",
+                                                   department: "公共场所卫生监督科", title: "监督员", certificateNumber: "闽卫执证01234",
+                                                   certificateExpiry: "2028-12-31", certificateExpired: false, phoneMasked: "138****8000",
+                                                   idNumberMasked: "110105********002X", hasPhone: true, hasIDNumber: true)
 }

@@ -306,7 +306,7 @@ enum LicenseQueries {
                 }
             }
         }
-        query = scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+        query = scope.applyToUnits(query)
         let found = try await query.orderBy(SQLColumn("valid_until", table: "l")).limit(1000).all()
         let categories = try await categoryMap(on: db)
         var rows: [Row] = []

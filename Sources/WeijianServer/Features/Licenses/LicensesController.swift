@@ -10,9 +10,15 @@ enum LicensesController {
         web.endpoint(.GET, "app", "licences", access: .permission(.entitiesRead), use: list)
         web.endpoint(.POST, "app", "entities", ":entityID", "licences", access: .permission(.licencesManage), use: issue)
         web.endpoint(.POST, "app", "licences", ":licenceID", "events", access: .permission(.licencesManage), use: event)
-        api.endpoint(.GET, "licences", access: .permission(.entitiesRead), use: listAPI)
-        api.endpoint(.POST, "entities", ":entityID", "licences", access: .permission(.licencesManage), use: issueAPI)
-        api.endpoint(.POST, "licences", ":licenceID", "events", access: .permission(.licencesManage), use: eventAPI)
+        api.endpoint(.GET, "licences", access: .permission(.entitiesRead),
+                     doc: APIDoc("即将到期或复核（view=expiring&days=60）及已过期（view=expired）的许可证", query: [
+                        .choice("view", "列表", ["expiring", "expired"]), .integer("days", "多少天内到期", 1...366)], response: [LicenseQueries.Row].self), use: listAPI)
+        api.endpoint(.POST, "entities", ":entityID", "licences", access: .permission(.licencesManage),
+                     doc: APIDoc("登记卫生许可证或备案", body: LicenseQueries.Input.self, required: ["number", "issuingOrgan", "issueDate"],
+                                 response: LicenseQueries.Row.self, status: .created), use: issueAPI)
+        api.endpoint(.POST, "licences", ":licenceID", "events", access: .permission(.licencesManage),
+                     doc: APIDoc("办理许可证变更、延续、补办、注销、撤回或撤销", body: LicenseQueries.Input.self, required: ["event", "eventDate"],
+                                 response: LicenseQueries.Row.self), use: eventAPI)
     }
 
     struct ListPage: Encodable, Sendable {
@@ -131,4 +137,18 @@ enum LicensesController {
             }
         }
     }
+}
+
+extension LicenseQueries.Row: APIExample {
+    static let example = LicenseQueries.Row(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", entityID: "3F2504E0-4F89-11D3-9A0C-0305E82C3302",
+                                            entityName: "福州阳光宾馆有限公司", number: "榕卫公字〔2024〕第0000123号", kind: "卫生许可", category: "宾馆",
+                                            scope: "住宿", issuingOrgan: "卫生健康委员会", issueDate: "2024-03-01", validUntil: "2028-02-29",
+                                            nextReview: "2026-03-01", status: "有效", statusCode: "valid", daysLeft: 450, renewalDue: "2028-01-30",
+                                            events: [.init(event: "发证", date: "2024-03-01", actor: "林晓燕(xinxi)", reason: "", changes: [])],
+                                            allowedEvents: [.init(value: "change", label: "变更")])
+}
+
+extension LicenseQueries.Input: APIExample {
+    static let example = LicenseQueries.Input(event: "renew", number: "榕卫公字〔2024〕第0000123号", scope: "住宿", issuingOrgan: "卫生健康委员会",
+                                              issueDate: "2024-03-01", validUntil: "2028-02-29", eventDate: "2026-12-01", reason: "", categoryCode: "GG0101")
 }

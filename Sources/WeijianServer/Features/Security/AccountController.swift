@@ -9,9 +9,9 @@ enum AccountController {
         web.endpoint(.GET, "app", "account", access: .signedIn, use: show)
         web.endpoint(.POST, "app", "account", "tokens", access: .signedIn, use: createTokenWeb)
         web.endpoint(.POST, "app", "account", "tokens", ":tokenID", "revoke", access: .signedIn, use: revokeTokenWeb)
-        api.endpoint(.GET, "me", access: .signedIn, use: me)
-        api.endpoint(.GET, "tokens", access: .signedIn, use: listTokensAPI)
-        api.endpoint(.DELETE, "tokens", ":tokenID", access: .signedIn, use: revokeTokenAPI)
+        api.endpoint(.GET, "me", access: .signedIn, doc: APIDoc("当前用户、角色与权限", response: MeResponse.self), use: me)
+        api.endpoint(.GET, "tokens", access: .signedIn, doc: APIDoc("我的访问令牌（不含令牌本身）", response: [TokenRow].self), use: listTokensAPI)
+        api.endpoint(.DELETE, "tokens", ":tokenID", access: .signedIn, doc: APIDoc("撤销我的一个访问令牌"), use: revokeTokenAPI)
     }
 
     struct TokenRow: Content {
@@ -168,4 +168,14 @@ enum AccountController {
         try await revoke(req.parameters.get("tokenID"), for: try req.currentUser, req: req)
         return .noContent
     }
+}
+
+extension AccountController.MeResponse: APIExample {
+    static let example = AccountController.MeResponse(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", username: "ggjd1", displayName: "李强",
+                                                      roles: ["inspector"], permissions: ["entities.read"])
+}
+
+extension AccountController.TokenRow: APIExample {
+    static let example = AccountController.TokenRow(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", name: "报表脚本", prefix: "wjt_Ab3dE6", createdAt: "2026-12-01 10:00",
+                                                    expiresAt: "2027-03-01 10:00", lastUsedAt: nil, revoked: false)
 }

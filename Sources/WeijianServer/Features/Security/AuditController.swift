@@ -7,8 +7,14 @@ enum AuditController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "audit", access: .permission(.auditRead), use: search)
         web.endpoint(.POST, "app", "audit", "verify", access: .permission(.auditVerify), use: verifyWeb)
-        api.endpoint(.GET, "audit", "events", access: .permission(.auditRead), use: searchAPI)
-        api.endpoint(.POST, "audit", "verify", access: .permission(.auditVerify), use: verifyAPI)
+        api.endpoint(.GET, "audit", "events", access: .permission(.auditRead),
+                     doc: APIDoc("检索审计日志，按序号倒序每次50条（本次检索亦被审计）", query: [
+                        .text("actor", "操作人（姓名或用户名的一部分）", maxLength: 100), .text("action", "操作（代码或中文名称的一部分）", maxLength: 100),
+                        .choice("outcome", "结果", AuditLog.Outcome.allCases.map(\.rawValue)), .date("from", "开始日期（含）"), .date("to", "结束日期（含）"),
+                        .text("text", "对象或详情中的文字", maxLength: 100), .integer("before", "只看此序号之前的事件（翻页）", 1...Int(Int64.max >> 1))],
+                                 response: [Row].self), use: searchAPI)
+        api.endpoint(.POST, "audit", "verify", access: .permission(.auditVerify),
+                     doc: APIDoc("校验审计日志哈希链、签名检查点与库外见证文件", response: VerificationResult.self), use: verifyAPI)
     }
 
     struct Row: Content {
@@ -113,6 +119,7 @@ enum AuditController {
         let unsealed: Int
         let problems: [String]
         let firstBadSequence: Int64?
+        let warnings: [String]
     }
 
     static func verify(_ req: Request) async throws -> VerificationResult {
@@ -121,7 +128,7 @@ enum AuditController {
                             details: ["events": String(result.eventsChecked), "problems": String(result.problems.count)])
         return VerificationResult(intact: result.isIntact, eventsChecked: result.eventsChecked, lastSealedSequence: result.lastSealedSequence,
                                   unsealed: result.unsealedCount, problems: result.problems.map(\.chinese),
-                                  firstBadSequence: result.problems.map(\.sequence).min())
+                                  firstBadSequence: result.firstBadSequence, warnings: result.warnings)
     }
 
     @Sendable static func verifyWeb(req: Request) async throws -> Response { try await page(req, verification: try await verify(req)) }
@@ -129,4 +136,15 @@ enum AuditController {
     @Sendable static func searchAPI(req: Request) async throws -> [Row] { try await rows(req, query: try req.query.decode(Query.self)) }
 
     @Sendable static func verifyAPI(req: Request) async throws -> VerificationResult { try await verify(req) }
+}
+
+extension AuditController.Row: APIExample {
+    static let example = AuditController.Row(seq: 1024, time: "2026-12-02 09:30:00", actor: "李强(ggjd1)", action: "entity.update", actionName: "修改被监督单位",
+                                             target: "entity 3F2504E0-4F89-11D3-9A0C-0305E82C3301", outcome: "success", outcomeName: "成功",
+                                             ip: "10.1.2.3", details: "{\"fields\":\"联系电话\"}")
+}
+
+extension AuditController.VerificationResult: APIExample {
+    static let example = AuditController.VerificationResult(intact: true, eventsChecked: 1024, lastSealedSequence: 1020, unsealed: 4, problems: [],
+                                                            firstBadSequence: nil, warnings: [])
 }

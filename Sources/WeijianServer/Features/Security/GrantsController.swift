@@ -9,7 +9,8 @@ enum GrantsController {
         web.endpoint(.GET, "app", "security", "users", access: .permission(.rolesGrant), use: list)
         web.endpoint(.GET, "app", "security", "users", ":userID", access: .permission(.rolesGrant), use: edit)
         web.endpoint(.POST, "app", "security", "users", ":userID", access: .permission(.rolesGrant), use: save)
-        api.endpoint(.PUT, "users", ":userID", "grants", access: .permission(.rolesGrant), use: saveAPI)
+        api.endpoint(.PUT, "users", ":userID", "grants", access: .permission(.rolesGrant),
+                     doc: APIDoc("授予角色与数据范围（整体替换；撤销全部角色请传 roles: []）", body: GrantInput.self, required: ["roles"]), use: saveAPI)
     }
 
     struct ListPage: Encodable, Sendable {
@@ -36,8 +37,13 @@ enum GrantsController {
         let roles: [Choice]
         let departments: [Choice]
         let allDepartments: Bool
-        let categories: String
-        let areas: String
+        /// Top-level supervision categories (the scope filters on them), none checked = all.
+        let categories: [Choice]
+        /// The institute's 片区 in use in the registry.
+        let zones: [Choice]
+        /// Division codes, typed (with suggestions from the code table).
+        let divisions: String
+        let divisionChoices: [Choice]
         var errors: [String] = []
     }
 
@@ -60,14 +66,37 @@ enum GrantsController {
         }
         let grantable: [Role] = user.kind == .portal ? [.entityUser] : [.sysadmin, .securityAdmin, .auditor] + Role.staff
         let departmentValues = Set(currentScopes.filter { $0.0 == .department }.map(\.1))
+        let categoryValues = Set(currentScopes.filter { $0.0 == .category }.map(\.1))
+        let areaValues = currentScopes.filter { $0.0 == .area }.map(\.1)
+        let options = try await ScopeOptions.load(tables: req.codeTables, on: req.db)
         return EditPage(id: id.uuidString, username: user.username, displayName: user.displayName, department: user.department?.name ?? "—",
                         roles: grantable.map { Choice(value: $0.rawValue, label: $0.chinese, checked: currentRoles.contains($0)) },
-                        departments: try await DepartmentQueries.all(activeOnly: true, on: req.db).map {
-                            Choice(value: $0.id?.uuidString ?? "", label: $0.name, checked: departmentValues.contains($0.id?.uuidString ?? ""))
-                        },
+                        departments: options.departments.map { Choice(value: $0.id, label: $0.name, checked: departmentValues.contains($0.id)) },
                         allDepartments: departmentValues.contains("*"),
-                        categories: currentScopes.filter { $0.0 == .category }.map(\.1).joined(separator: "，"),
-                        areas: currentScopes.filter { $0.0 == .area }.map(\.1).joined(separator: "，"), errors: errors)
+                        categories: options.categories.map { Choice(value: $0.code, label: $0.name, checked: categoryValues.contains($0.code)) },
+                        zones: options.zones.map { Choice(value: $0, label: $0, checked: areaValues.contains($0)) },
+                        divisions: areaValues.filter(DataScope.isDivision).joined(separator: "，"),
+                        divisionChoices: options.divisions.map { Choice(value: $0.code, label: $0.name, checked: false) }, errors: errors)
+    }
+
+    /// What a scope may be made of: existing departments, top-level categories, division codes from
+    /// the GB/T 2260 table and the 片区 used in the registry (issue 10: free text left users with
+    /// an empty list).
+    struct ScopeOptions {
+        let departments: [(id: String, name: String)]
+        let categories: [(code: String, name: String)]
+        let divisions: [(code: String, name: String)]
+        let zones: [String]
+
+        static func load(tables: CodeTables, on db: any Database) async throws -> ScopeOptions {
+            let departments = try await DepartmentQueries.all(activeOnly: true, on: db).compactMap { d in d.id.map { ($0.uuidString, d.name) } }
+            let categories = try await SupervisionCategory.query(on: db).filter(\.$parentCode == nil).filter(\.$active == true).sort(\.$sortOrder).all()
+                .compactMap { c in c.id.map { ($0, c.name) } }
+            let zones = try await db.sql.raw("SELECT DISTINCT area FROM entities WHERE area IS NOT NULL AND area <> '' ORDER BY area").all()
+                .map { try $0.decode(column: "area", as: String.self) }
+            return ScopeOptions(departments: departments, categories: categories,
+                                divisions: tables.divisions.entries.map { ($0.code, $0.name) }, zones: zones)
+        }
     }
 
     @Sendable static func edit(req: Request) async throws -> View {
@@ -78,12 +107,37 @@ enum GrantsController {
         var roles: [String]?
         var departments: [String]?
         var allDepartments: String?
-        var categories: String?
+        /// Category codes (the form's checkboxes; the API may send a comma-separated string).
+        var categories: [String]?
+        /// 片区 names (checkboxes).
+        var zones: [String]?
+        /// Division codes, comma-separated.
         var areas: String?
+
+        init(roles: [String]? = nil, departments: [String]? = nil, allDepartments: String? = nil, categories: [String]? = nil,
+             zones: [String]? = nil, areas: String? = nil) {
+            (self.roles, self.departments, self.allDepartments, self.categories, self.zones, self.areas) = (roles, departments, allDepartments, categories, zones, areas)
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            roles = try c.decodeIfPresent([String].self, forKey: .roles)
+            departments = try c.decodeIfPresent([String].self, forKey: .departments)
+            allDepartments = try c.decodeIfPresent(String.self, forKey: .allDepartments)
+            if let list = try? c.decodeIfPresent([String].self, forKey: .categories) { categories = list }
+            else { categories = try c.decodeIfPresent(String.self, forKey: .categories).map(GrantInput.split) }
+            zones = try c.decodeIfPresent([String].self, forKey: .zones)
+            areas = try c.decodeIfPresent(String.self, forKey: .areas)
+        }
+
+        static func split(_ text: String) -> [String] {
+            text.components(separatedBy: CharacterSet(charactersIn: ",，、 ;；\n")).map(\.trimmed).filter { !$0.isEmpty }
+        }
     }
 
-    /// Parses roles and scopes, naming each bad value.
-    static func parse(_ input: GrantInput) throws -> (Set<Role>, [(DataScopeGrant.Dimension, String)]) {
+    /// Parses roles and scopes, naming each bad value: every scope value must be an existing
+    /// department, a top-level category, a division code in the code table or a 片区 in use.
+    static func parse(_ input: GrantInput, options: ScopeOptions) throws -> (Set<Role>, [(DataScopeGrant.Dimension, String)]) {
         var errors = ValidationCollector()
         var roles = Set<Role>()
         for raw in input.roles ?? [] {
@@ -95,19 +149,31 @@ enum GrantsController {
         if input.allDepartments == "on" || (input.departments ?? []).contains("*") {
             scopes.append((.department, "*"))
         } else {
+            let known = Set(options.departments.map(\.id))
             for raw in input.departments ?? [] where !raw.isEmpty {
-                if UUID(uuidString: raw) != nil { scopes.append((.department, raw)) } else {
-                    errors.add(ValidationError(field: "数据范围（科室）", code: "scope.department", message: "科室“\(raw)”不存在"))
+                if let id = UUID(uuidString: raw), known.contains(id.uuidString) { scopes.append((.department, id.uuidString)) } else {
+                    errors.add(ValidationError(field: "数据范围（科室）", code: "scope.department", message: "科室“\(raw)”不存在或已停用"))
                 }
             }
         }
-        let separators = CharacterSet(charactersIn: ",，、 ;；\n")
-        for value in (input.categories ?? "").components(separatedBy: separators).map(\.trimmed).filter({ !$0.isEmpty }) {
-            scopes.append((.category, value))
+        let categories = Dictionary(options.categories.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for value in Set(input.categories ?? []).sorted() {
+            // A subcategory's code is taken as its top-level category: the scope filters on those.
+            let top = CategoryNode.topLevel(of: value.uppercased())
+            if categories[top] != nil { if !scopes.contains(where: { $0 == (.category, top) }) { scopes.append((.category, top)) } } else {
+                errors.add(ValidationError(field: "数据范围（专业类别）", code: "scope.category", message: "“\(value)”不是专业类别（请从类别列表中勾选）"))
+            }
         }
-        for value in (input.areas ?? "").components(separatedBy: separators).map(\.trimmed).filter({ !$0.isEmpty }) {
-            if value == "*" || ((try? DivisionCode(value)) != nil) || value.hasPrefix("片区") { scopes.append((.area, value)) } else {
-                errors.add(ValidationError(field: "数据范围（区域）", code: "scope.area", message: "“\(value)”应为6位行政区划代码或以“片区”开头的片区名"))
+        let divisions = Set(options.divisions.map(\.code))
+        for value in GrantInput.split(input.areas ?? "") {
+            if divisions.contains(value) { scopes.append((.area, value)) } else {
+                errors.add(ValidationError(field: "数据范围（行政区划）", code: "scope.area", message: "“\(value)”不是行政区划代码表（GB/T 2260）中的6位代码"))
+            }
+        }
+        let zones = Set(options.zones)
+        for value in Set(input.zones ?? []).sorted() {
+            if zones.contains(value) { scopes.append((.area, value)) } else {
+                errors.add(ValidationError(field: "数据范围（片区）", code: "scope.zone", message: "“\(value)”不是单位档案中使用的片区"))
             }
         }
         try errors.check()
@@ -118,7 +184,7 @@ enum GrantsController {
         let user = try await target(req)
         let input = try req.content.decode(GrantInput.self)
         do {
-            let (roles, scopes) = try parse(input)
+            let (roles, scopes) = try parse(input, options: try await ScopeOptions.load(tables: req.codeTables, on: req.db))
             let current = try req.currentUser
             try await GrantQueries.setGrants(for: user, roles: roles, scopes: scopes, by: try req.caller)
             return try await req.redirect(to: "/app/security/users", flash: "已保存“\(user.displayName)”的角色与数据范围")
@@ -138,9 +204,14 @@ enum GrantsController {
         guard input.roles != nil else {
             throw ValidationError(field: "roles", code: "required", message: "必填：须给出完整的角色列表（撤销全部角色请传空数组 []）")
         }
-        let (roles, scopes) = try parse(input)
+        let (roles, scopes) = try parse(input, options: try await ScopeOptions.load(tables: req.codeTables, on: req.db))
         let current = try req.currentUser
         try await GrantQueries.setGrants(for: user, roles: roles, scopes: scopes, by: try req.caller)
         return .noContent
     }
+}
+
+extension GrantsController.GrantInput: APIExample {
+    static let example = GrantsController.GrantInput(roles: ["inspector"], departments: ["3F2504E0-4F89-11D3-9A0C-0305E82C3301"], allDepartments: nil,
+                                                     categories: ["GG"], zones: ["一片区"], areas: "350102")
 }

@@ -39,7 +39,7 @@ enum PortalAccountsController {
             .from(SQLAlias(SQLIdentifier(User.schema), as: SQLIdentifier("u")))
             .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
                   on: SQLColumn("entity_id", table: "u"), .equal, SQLColumn("id", table: "e"))
-        query = try req.currentUser.scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+        query = try req.currentUser.scope.applyToUnits(query)
         if let entityID { query = query.where(SQLColumn("id", table: "e"), .equal, SQLBind(entityID)) }
         return try await query.orderBy(SQLColumn("username", table: "u")).limit(500).all().map { row in
             Row(userID: try row.decode(column: "id", as: UUID.self).uuidString, username: try row.decode(column: "username", as: String.self),

@@ -334,7 +334,7 @@ enum SubmissionQueries {
             .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
                   on: SQLColumn("entity_id", table: "s"), .equal, SQLColumn("id", table: "e"))
         if let status { query = query.where(SQLColumn("status", table: "s"), .equal, SQLBind(status.rawValue)) }
-        query = scope.apply(to: query, department: "e.department_id", category: "e.top_category", area: "e.division_code")
+        query = scope.applyToUnits(query)
         let rows = try await query.orderBy(SQLColumn("due_date", table: "s")).limit(500).all()
         var result: [Summary] = []
         for row in rows {

@@ -11,8 +11,12 @@ enum SubmissionsController {
         web.endpoint(.GET, "app", "submissions", ":submissionID", access: .permission(.submissionsReview), use: show)
         web.endpoint(.POST, "app", "submissions", ":submissionID", "decide", access: .permission(.submissionsReview), use: decide)
         web.endpoint(.GET, "app", "submissions", ":submissionID", "attachments", ":attachmentID", access: .permission(.submissionsReview), use: attachment)
-        api.endpoint(.GET, "submissions", access: .permission(.submissionsReview), use: queueAPI)
-        api.endpoint(.POST, "submissions", ":submissionID", "decide", access: .permission(.submissionsReview), use: decideAPI)
+        api.endpoint(.GET, "submissions", access: .permission(.submissionsReview),
+                     doc: APIDoc("单位报送审核队列（数据范围内）", query: [.choice("status", "状态（默认待审核）", Submission.Status.allCases.map(\.rawValue) + ["all"])],
+                                 response: [SubmissionQueries.Summary].self), use: queueAPI)
+        api.endpoint(.POST, "submissions", ":submissionID", "decide", access: .permission(.submissionsReview),
+                     doc: APIDoc("审核报送：通过（approve）或退回补正（return，须写明理由）", body: DecisionInput.self, required: ["decision"],
+                                 response: SubmissionQueries.Summary.self), use: decideAPI)
     }
 
     struct QueuePage: Encodable, Sendable {
@@ -110,4 +114,15 @@ enum SubmissionsController {
         try await req.audit("attachment.download", target: ("attachment", row.id.uuidString), details: ["submission": submission.number, "sha256": row.sha256])
         return response
     }
+}
+
+extension SubmissionsController.DecisionInput: APIExample {
+    static let example = SubmissionsController.DecisionInput(decision: "return", reason: "请补充整改后的消毒记录照片")
+}
+
+extension SubmissionQueries.Summary: APIExample {
+    static let example = SubmissionQueries.Summary(id: "3F2504E0-4F89-11D3-9A0C-0305E82C3301", number: "BS2026000012", kind: "自查报告",
+                                                   entityID: "3F2504E0-4F89-11D3-9A0C-0305E82C3302", entityName: "福州阳光宾馆有限公司", status: "待审核",
+                                                   statusCode: "submitted", version: 1, submittedAt: "2026-12-01 10:00", dueDate: "2026-12-08",
+                                                   overdue: false, flagged: false)
 }

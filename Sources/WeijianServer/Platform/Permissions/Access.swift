@@ -68,11 +68,20 @@ struct AccessMiddleware: AsyncMiddleware {
 extension RoutesBuilder {
     /// Registers a route with the access it requires; the requirement is kept on the route for the
     /// access-control tests and the OpenAPI check.
+    ///
+    /// An API route passes its `APIDoc`: the OpenAPI document is built from it and its parameters
+    /// are checked (after the access check) before the handler runs.
     @discardableResult
-    func endpoint<Response: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: PathComponent..., access: Access,
+    func endpoint<Response: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: PathComponent..., access: Access, doc: APIDoc? = nil,
                                                     use handler: @escaping @Sendable (Request) async throws -> Response) -> Route {
-        let route = grouped(AccessMiddleware(access: access)).on(method, path, use: handler)
+        var builder = grouped(AccessMiddleware(access: access))
+        if let doc {
+            let parameters = path.compactMap { component -> String? in if case .parameter(let name) = component { name } else { nil } }
+            builder = builder.grouped(APIParameterCheck(doc: doc, pathParameters: parameters))
+        }
+        let route = builder.on(method, path, use: handler)
         route.userInfo["access"] = access.description
+        if let doc { route.userInfo["apiDoc"] = doc }
         return route
     }
 }

@@ -39,10 +39,29 @@ public struct DataScope: Sendable, Equatable {
         return departments.contains(id.uuidString)
     }
 
+    public func allowsCategory(_ topCategory: String) -> Bool { categories?.contains(topCategory) ?? true }
+
+    /// The area rule of `apply` for one record: a division grant covers the codes under it; a 片区
+    /// grant covers records of that 片区.
+    public func allowsArea(division: String, zone: String?) -> Bool {
+        guard let areas else { return true }
+        return areas.contains { DataScope.isDivision($0) ? division.hasPrefix(DataScope.areaPrefix($0)) : zone == $0 }
+    }
+
+    /// Adds the scope's conditions on units to a query over `entities` under `alias`: responsible
+    /// department, top-level category, and area (division code or the institute's 片区).
+    public func applyToUnits<Builder: SQLPredicateBuilder>(_ builder: Builder, alias: String = "e") -> Builder {
+        apply(to: builder, department: "\(alias).department_id", category: "\(alias).top_category", area: "\(alias).division_code", zone: "\(alias).area")
+    }
+
+    /// Whether an area value is a division code (6 digits) rather than a 片区 name.
+    public static func isDivision(_ value: String) -> Bool { value.count == 6 && value.allSatisfy { $0.isASCII && $0.isNumber } }
+
     /// Adds the scope's conditions to a query. Pass the columns the table has; a dimension whose
-    /// column is nil is not filtered (the table does not carry it).
+    /// column is nil is not filtered (the table does not carry it). An area grant is a division
+    /// code (matched on `area`, hierarchically) or a 片区 (matched exactly on `zone`).
     public func apply<Builder: SQLPredicateBuilder>(to builder: Builder, department: String? = nil,
-                                                   category: String? = nil, area: String? = nil) -> Builder {
+                                                   category: String? = nil, area: String? = nil, zone: String? = nil) -> Builder {
         var builder = builder
         if let department, let departments {
             // Department ids are UUID columns: bind UUID values so both engines compare like with like.
@@ -56,10 +75,13 @@ public struct DataScope: Sendable, Equatable {
         }
         if let area, let areas {
             // Areas are hierarchical codes: a grant for 350100 covers 350102.
-            builder = areas.isEmpty ? builder.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
+            let divisions = areas.filter(DataScope.isDivision).sorted()
+            let zones = zone == nil ? [] : areas.filter { !DataScope.isDivision($0) }.sorted()
+            builder = divisions.isEmpty && zones.isEmpty ? builder.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
                 : builder.where { group in
                     var group = group
-                    for code in areas.sorted() { group = group.orWhere(SQLColumn.path(area), .like, SQLBind(DataScope.areaPrefix(code) + "%")) }
+                    for code in divisions { group = group.orWhere(SQLColumn.path(area), .like, SQLBind(DataScope.areaPrefix(code) + "%")) }
+                    if let zone, !zones.isEmpty { group = group.orWhere(SQLColumn.path(zone), .in, SQLBind.group(zones)) }
                     return group
                 }
         }

@@ -30,3 +30,8 @@ struct ErrorBody: Content {
     }
     let error: Detail
 }
+
+extension ErrorBody: APIExample {
+    static let example = ErrorBody(error: .init(code: "validation", message: "统一社会信用代码：第18位校验码不符",
+                                                fields: [.init(field: "统一社会信用代码", code: "creditCode.check", message: "第18位校验码不符")], reference: nil))
+}

@@ -72,6 +72,16 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             await SystemLog.write(.error, category: "request", "编号 \(reference!)：\(request.method.rawValue) \(request.url.path) 返回 \(status.code)：\(String(cause.prefix(500)))",
                                   on: request.db, now: request.now)
         }
+        let response = await respond(status: status, code: code, message: message, fields: fields, reference: reference, isAPI: isAPI, for: request)
+        // Headers the error carries (Allow on a 405) reach the client.
+        if let abort = error as? any AbortError {
+            for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.replaceOrAdd(name: name, value: value) }
+        }
+        return response
+    }
+
+    func respond(status: HTTPResponseStatus, code: String, message: String, fields: [ErrorBody.FieldError], reference: String?,
+                 isAPI: Bool, for request: Request) async -> Response {
         if isAPI || !(request.headers.accept.contains { $0.mediaType == .html } || request.method == .POST || request.method == .GET) {
             let body = ErrorBody(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields, reference: reference))
             let response = Response(status: status)

@@ -15,6 +15,9 @@ struct Layout: Encodable, Sendable {
     let user: UserInfo?
     let nav: [Navigation.Section]
     let csrf: String
+    /// A one-time token for forms that create a record: a replay of the form answers with the
+    /// first result (`ReplayGuard`).
+    let once: String
     let flash: String?
     let path: String
     let year: Int
@@ -37,7 +40,7 @@ extension Request {
         let user = auth.get(CurrentUser.self)
         let layout = Layout(title: title, organisation: settings.organisationName,
                             user: user.map { .init(name: $0.displayName, username: $0.username, roles: $0.rolesText) },
-                            nav: Navigation.sections(for: user), csrf: csrfToken, flash: flash, path: url.path,
+                            nav: Navigation.sections(for: user), csrf: csrfToken, once: ReplayGuard.newToken(), flash: flash, path: url.path,
                             year: application.clock.today.year)
         return try await view.render(template, PageContext(layout: layout, content: content))
     }
