@@ -145,9 +145,9 @@ struct GrantsAPITests {
     @Test func percentInTheUserSearchMatchesNothingRatherThanEverything() async throws {
         try await withTestApp { app in
             _ = try await app.makeUser("alpha1", roles: [.inspector])
-            let rows = try await UserQueries.list(search: "%", now: app.clock.now(), on: app.db)
+            let rows = try await UserQueries.list(search: "%", now: app.clock.now(), on: app.db).rows
             #expect(rows.count == 1, "an all-wildcard search is no search: the full list")
-            let none = try await UserQueries.list(search: "%zzz%", now: app.clock.now(), on: app.db)
+            let none = try await UserQueries.list(search: "%zzz%", now: app.clock.now(), on: app.db).rows
             #expect(none.isEmpty)
         }
     }

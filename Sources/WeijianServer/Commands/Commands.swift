@@ -69,7 +69,7 @@ struct AdminCommand: AsyncCommand {
         }
         switch signature.action {
         case "list":
-            for row in try await UserQueries.list(search: nil, now: now, on: app.db) {
+            for row in try await UserQueries.list(search: nil, pageSize: 1_000_000, now: now, on: app.db).rows {
                 context.console.output(text: "\(row.username)\t\(row.displayName)\t\(row.department)\t\(row.roles)\t\(row.status)\(row.locked ? "（锁定）" : "")\t\(row.lastLogin)")
             }
         case "create":

@@ -77,6 +77,54 @@ enum UserQueries {
         return (user, password)
     }
 
+    /// What the system administrator may change on an account: the name, the department (moving a
+    /// person), and the staff profile (e.g. renewing an enforcement certificate).
+    struct Edit: Sendable {
+        var displayName: String
+        var departmentID: UUID?
+        var profile = StaffQueries.ProfileInput()
+    }
+
+    /// Applies an edit; the audit event names every changed field with its old and new value
+    /// (personal data masked), in the transaction that saves it.
+    @discardableResult
+    static func update(_ user: User, with edit: Edit, by caller: Caller) async throws -> [EntityQueries.Change] {
+        var errors = ValidationCollector()
+        let name = errors.text(edit.displayName, field: "姓名", max: 40, required: true)
+        var department: Department?
+        if let id = edit.departmentID {
+            department = try await Department.find(id, on: caller.db)
+            if department == nil { errors.add(ValidationError(field: "所属科室", code: "department.unknown", message: "所选科室不存在")) }
+            else if department?.active == false && id != user.$department.id {
+                errors.add(ValidationError(field: "所属科室", code: "department.disabled", message: "所选科室“\(department!.name)”已停用"))
+            }
+        }
+        if user.kind == .staff { errors.run { _ = try StaffQueries.validate(edit.profile) } }
+        try errors.check()
+        let userID = try user.requireID()
+        let departmentNames = Dictionary(try await DepartmentQueries.all(on: caller.db).compactMap { d in d.id.map { ($0, d.name) } }, uniquingKeysWith: { a, _ in a })
+        @Sendable func facts(on db: any Database) async throws -> [(String, String)] {
+            let base = [("姓名", user.displayName), ("所属科室", user.$department.id.flatMap { departmentNames[$0] } ?? "")]
+            return user.kind == .staff ? base + (try await StaffQueries.snapshot(userID: userID, crypto: caller.crypto, on: db)) : base
+        }
+        let before = try await facts(on: caller.db)
+        return try await caller.db.writeTransaction { tx in
+            user.displayName = name ?? user.displayName
+            user.$department.id = edit.departmentID
+            try await user.save(on: tx)
+            if user.kind == .staff {
+                try await StaffQueries.save(edit.profile, userID: userID, crypto: caller.crypto, on: tx)
+                try await StaffQueries.reindex(userID: userID, on: tx)
+            }
+            let after = try await facts(on: tx)
+            let changes = zip(before, after).filter { $0.1 != $1.1 }.map { EntityQueries.Change(field: $0.0, from: $0.1, to: $1.1) }
+            try await caller.audit("user.update", target: ("user", userID.uuidString),
+                                   details: ["username": user.username, "changes": changes.map { "\($0.field)：\($0.from.isEmpty ? "（空）" : $0.from) → \($0.to.isEmpty ? "（空）" : $0.to)" }.joined(separator: "；")],
+                                   on: tx)
+            return changes
+        }
+    }
+
     /// A one-time password opens the account for the period the security policy sets (default 72 hours).
     static func oneTimePasswordExpiry(on db: any Database, now: Date) async throws -> Date {
         now.addingTimeInterval(Double(try await SecuritySettings.load(on: db).oneTimePasswordHours) * 3600)
@@ -213,23 +261,34 @@ enum UserQueries {
         let totp: Bool
     }
 
-    static func list(search: String?, now: Date, on db: any Database) async throws -> [ListRow] {
+    static let pageSize = 50
+
+    /// Accounts by username, one page at a time with the total.
+    static func list(search: String?, page: Int = 1, pageSize: Int = pageSize, now: Date, on db: any Database) async throws -> Paged<ListRow> {
         var query = User.query(on: db).with(\.$department).sort(\.$username)
         // LIKE wildcards typed by the user are taken literally (dropped), not as "match anything".
         if let search = search?.trimmed.filter({ $0 != "%" && $0 != "_" && $0 != "\\" }), !search.isEmpty {
             query = query.group(.or) { $0.filter(\.$username ~~ search.lowercased()).filter(\.$displayName ~~ search) }
         }
-        let users = try await query.limit(500).all()
-        let grants = try await RoleGrant.query(on: db).filter(\.$user.$id ~~ users.compactMap(\.id)).all()
-        return users.map { user in
-            let roles = grants.filter { $0.$user.id == user.id }.compactMap { Role(rawValue: $0.role) }.sorted()
-            return ListRow(id: user.id?.uuidString ?? "", username: user.username, displayName: user.displayName,
-                           kind: user.kind == .staff ? "本所人员" : "单位用户", department: user.department?.name ?? "—",
-                           roles: roles.isEmpty ? "（未授权）" : roles.map(\.chinese).joined(separator: "、"),
-                           status: user.status == .active ? "启用" : "停用", active: user.status == .active,
-                           locked: (user.lockedUntil ?? .distantPast) > now,
-                           lastLogin: user.lastLoginAt.map(Format.dateTime) ?? "从未登录", totp: user.totpEnabled)
+        return try await Paged.read(query, page: page, pageSize: pageSize) { users in
+            let grants = try await RoleGrant.query(on: db).filter(\.$user.$id ~~ users.compactMap(\.id)).all()
+            return users.map { user in row(user, roles: grants.filter { $0.$user.id == user.id }.compactMap { Role(rawValue: $0.role) }, now: now) }
         }
+    }
+
+    static func row(_ user: User, roles: [Role], now: Date) -> ListRow {
+        ListRow(id: user.id?.uuidString ?? "", username: user.username, displayName: user.displayName,
+                kind: user.kind == .staff ? "本所人员" : "单位用户", department: user.$department.value??.name ?? "—",
+                roles: roles.isEmpty ? "（未授权）" : roles.sorted().map(\.chinese).joined(separator: "、"),
+                status: user.status == .active ? "启用" : "停用", active: user.status == .active,
+                locked: (user.lockedUntil ?? .distantPast) > now,
+                lastLogin: user.lastLoginAt.map(Format.dateTime) ?? "从未登录", totp: user.totpEnabled)
+    }
+
+    /// One account's row (after an edit).
+    static func row(_ user: User, on db: any Database, now: Date) async throws -> ListRow {
+        try await user.$department.load(on: db)
+        return row(user, roles: Array(try await roles(of: try user.requireID(), on: db)), now: now)
     }
 }
 
@@ -282,6 +341,35 @@ enum DepartmentQueries {
                                       details: ["code": code, "name": name], on: tx)
         }
         return department
+    }
+
+    /// Renames a department or changes its code or kind; audited with old and new values.
+    static func update(_ department: Department, code: String, name: String, isBusiness: Bool, by caller: Caller) async throws {
+        var errors = ValidationCollector()
+        let code = errors.text(code.uppercased(), field: "科室代码", max: 16, required: true)
+        let name = errors.text(name, field: "科室名称", max: 40, required: true)
+        if let code, !code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            errors.add(ValidationError(field: "科室代码", code: "department.code", message: "应为不超过16位的字母或数字"))
+        }
+        let id = try department.requireID()
+        if let code, try await Department.query(on: caller.db).filter(\.$code == code).filter(\.$id != id).first() != nil {
+            errors.add(ValidationError(field: "科室代码", code: "department.codeTaken", message: "“\(code)”已存在"))
+        }
+        if let name, try await Department.query(on: caller.db).filter(\.$name == name).filter(\.$id != id).first() != nil {
+            errors.add(ValidationError(field: "科室名称", code: "department.nameTaken", message: "“\(name)”已存在"))
+        }
+        try errors.check()
+        let before = [("科室代码", department.code), ("科室名称", department.name), ("业务科室", department.isBusiness ? "是" : "否")]
+        department.code = code ?? department.code
+        department.name = name ?? department.name
+        department.isBusiness = isBusiness
+        let after = [("科室代码", department.code), ("科室名称", department.name), ("业务科室", department.isBusiness ? "是" : "否")]
+        let changes = zip(before, after).filter { $0.1 != $1.1 }.map { "\($0.0)：\($0.1) → \($1.1)" }
+        guard !changes.isEmpty else { return }
+        try await caller.db.writeTransaction { tx in
+            try await department.save(on: tx)
+            try await caller.audit("department.update", target: ("department", id.uuidString), details: ["name": department.name, "changes": changes.joined(separator: "；")], on: tx)
+        }
     }
 
     static func setActive(_ active: Bool, department: Department, by caller: Caller) async throws {

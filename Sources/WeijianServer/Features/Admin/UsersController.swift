@@ -10,28 +10,35 @@ enum UsersController {
         web.endpoint(.GET, "app", "admin", "users", "new", access: .permission(.usersManage), use: newForm)
         web.endpoint(.POST, "app", "admin", "users", access: .permission(.usersManage), use: create)
         web.endpoint(.GET, "app", "admin", "users", ":userID", access: .permission(.usersManage), use: show)
+        web.endpoint(.GET, "app", "admin", "users", ":userID", "edit", access: .permission(.usersManage), use: editForm)
+        web.endpoint(.POST, "app", "admin", "users", ":userID", access: .permission(.usersManage), use: update)
         web.endpoint(.POST, "app", "admin", "users", ":userID", "disable", access: .permission(.usersManage), use: disable)
         web.endpoint(.POST, "app", "admin", "users", ":userID", "enable", access: .permission(.usersManage), use: enable)
         web.endpoint(.POST, "app", "admin", "users", ":userID", "reset", access: .permission(.usersManage), use: reset)
         web.endpoint(.GET, "app", "admin", "account-review", access: .permission(.usersManage), use: review)
         web.endpoint(.POST, "app", "admin", "account-review", "disable", access: .permission(.usersManage), use: reviewDisable)
         api.endpoint(.GET, "users", access: .permission(.usersManage),
-                     doc: APIDoc("账号列表", query: [.text("q", "用户名或姓名的一部分", maxLength: 40)], response: [UserQueries.ListRow].self), use: listAPI)
+                     doc: APIDoc("账号列表（每页50个，附总数）", query: [.text("q", "用户名或姓名的一部分", maxLength: 40), .page], response: Paged<UserQueries.ListRow>.self), use: listAPI)
         api.endpoint(.POST, "users", access: .permission(.usersManage),
                      doc: APIDoc("新建账号（返回一次性密码；角色由安全管理员另行授予）", body: UserForm.self, required: ["username", "displayName"],
                                  response: CreatedAPI.self, status: .created), use: createAPI)
+        api.endpoint(.PUT, "users", ":userID", access: .permission(.usersManage),
+                     doc: APIDoc("修改账号：姓名、所属科室、职务、执法证号与有效期、联系电话与身份证号（留空不变）", body: UserForm.self,
+                                 required: ["displayName"], response: UserQueries.ListRow.self), use: updateAPI)
         api.endpoint(.POST, "users", ":userID", "disable", access: .permission(.usersManage), doc: APIDoc("停用账号（立即结束其会话）"), use: disableAPI)
         api.endpoint(.POST, "users", ":userID", "enable", access: .permission(.usersManage), doc: APIDoc("启用账号"), use: enableAPI)
     }
 
     struct ListPage: Encodable, Sendable {
         let rows: [UserQueries.ListRow]
+        let pager: Pager
         let q: String
     }
 
     @Sendable static func list(req: Request) async throws -> View {
         let q = (try? req.query.get(String.self, at: "q")) ?? ""
-        return try await req.renderPage("admin/users", title: "用户账号", content: ListPage(rows: try await UserQueries.list(search: q, now: req.now, on: req.db), q: q))
+        let paged = try await UserQueries.list(search: q, page: req.pageNumber, now: req.now, on: req.db)
+        return try await req.renderPage("admin/users", title: "用户账号", content: ListPage(rows: paged.rows, pager: Pager(paged, path: "/app/admin/users", query: ["q": q]), q: q))
     }
 
     struct Option: Encodable, Sendable {
@@ -49,11 +56,24 @@ enum UsersController {
         var certificateExpiry: String?
         var phone: String?
         var idNumber: String?
+        var clearPhone: String?
+        var clearIDNumber: String?
+
+        var profile: StaffQueries.ProfileInput {
+            .init(title: title, certificateNumber: certificateNumber, certificateExpiry: certificateExpiry, phone: phone, idNumber: idNumber,
+                  clearPhone: clearPhone == "on" || clearPhone == "true", clearIDNumber: clearIDNumber == "on" || clearIDNumber == "true")
+        }
     }
 
-    struct NewPage: Encodable, Sendable {
+    /// The account form, for a new account or an edit.
+    struct FormPage: Encodable, Sendable {
+        var isNew: Bool
+        var isStaff: Bool
+        var action: String
         var form: UserFormValues
         var departments: [Option]
+        var phoneMasked = ""
+        var idNumberMasked = ""
         var errors: [String] = []
     }
 
@@ -69,18 +89,18 @@ enum UsersController {
     }
 
     @Sendable static func newForm(req: Request) async throws -> View {
-        try await req.renderPage("admin/user-new", title: "新建账号", content: NewPage(form: .init(), departments: try await departmentOptions(req, selected: nil)))
+        try await req.renderPage("admin/user-form", title: "新建账号",
+                                 content: FormPage(isNew: true, isStaff: true, action: "/app/admin/users", form: .init(), departments: try await departmentOptions(req, selected: nil)))
+    }
+
+    static func departmentID(_ form: UserForm) throws -> UUID? {
+        guard let text = form.departmentID?.trimmed, !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text) else { throw ValidationError(field: "所属科室", code: "department.unknown", message: "所选科室不存在") }
+        return id
     }
 
     static func input(from form: UserForm) throws -> UserQueries.NewUser {
-        var departmentID: UUID?
-        if let text = form.departmentID?.trimmed, !text.isEmpty {
-            guard let id = UUID(uuidString: text) else { throw ValidationError(field: "所属科室", code: "department.unknown", message: "所选科室不存在") }
-            departmentID = id
-        }
-        return UserQueries.NewUser(username: form.username ?? "", displayName: form.displayName ?? "", departmentID: departmentID,
-                                   profile: .init(title: form.title, certificateNumber: form.certificateNumber,
-                                                  certificateExpiry: form.certificateExpiry, phone: form.phone, idNumber: form.idNumber))
+        UserQueries.NewUser(username: form.username ?? "", displayName: form.displayName ?? "", departmentID: try departmentID(form), profile: form.profile)
     }
 
     struct CreatedPage: Encodable, Sendable {
@@ -92,22 +112,60 @@ enum UsersController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let form = try req.content.decode(UserForm.self)
-        do {
+        return try await req.form("admin/user-form", title: "新建账号") {
             let (user, password) = try await UserQueries.create(try input(from: form), by: try req.caller, app: req.application)
             let page = CreatedPage(id: user.id?.uuidString ?? "", username: user.username, displayName: user.displayName, password: password)
             return try await req.renderPage("admin/user-created", title: "账号已创建", content: page).encodeResponse(for: req)
-        } catch let error as ValidationErrors {
-            return try await rerender(req, form: form, errors: error.errors)
-        } catch let error as ValidationError {
-            return try await rerender(req, form: form, errors: [error])
+        } invalid: { errors in
+            FormPage(isNew: true, isStaff: true, action: "/app/admin/users", form: values(form),
+                     departments: try await departmentOptions(req, selected: form.departmentID), errors: errors.map(\.description))
         }
     }
 
-    static func rerender(_ req: Request, form: UserForm, errors: [ValidationError]) async throws -> Response {
-        let values = UserFormValues(username: form.username ?? "", displayName: form.displayName ?? "", title: form.title ?? "",
-                                    certificateNumber: form.certificateNumber ?? "", certificateExpiry: form.certificateExpiry ?? "", phone: form.phone ?? "")
-        let page = NewPage(form: values, departments: try await departmentOptions(req, selected: form.departmentID), errors: errors.map(\.description))
-        return try await req.renderPage("admin/user-new", title: "新建账号", content: page).encodeResponse(status: .unprocessableEntity, for: req)
+    /// What was typed, echoed back (ID numbers never are).
+    static func values(_ form: UserForm) -> UserFormValues {
+        UserFormValues(username: form.username ?? "", displayName: form.displayName ?? "", title: form.title ?? "",
+                       certificateNumber: form.certificateNumber ?? "", certificateExpiry: form.certificateExpiry ?? "", phone: form.phone ?? "")
+    }
+
+    /// The edit form: the stored values, personal data shown masked only.
+    static func editPage(_ req: Request, user: User, typed: UserForm? = nil, errors: [ValidationError] = []) async throws -> FormPage {
+        let id = try user.requireID()
+        let profile = try await StaffQueries.snapshot(userID: id, crypto: req.fieldCrypto, on: req.db)
+        let stored = Dictionary(profile, uniquingKeysWith: { a, _ in a })
+        let form = typed.map(values) ?? UserFormValues(username: user.username, displayName: user.displayName, title: stored["职务"] ?? "",
+                                                       certificateNumber: stored["执法证号"] ?? "", certificateExpiry: stored["执法证有效期至"] ?? "")
+        var page = FormPage(isNew: false, isStaff: user.kind == .staff, action: "/app/admin/users/\(id)", form: form,
+                            departments: try await departmentOptions(req, selected: typed?.departmentID ?? user.$department.id?.uuidString),
+                            errors: errors.map(\.description))
+        page.form.username = user.username
+        page.phoneMasked = (stored["联系电话"] ?? "").nilIfEmpty ?? "（未登记）"
+        page.idNumberMasked = (stored["身份证号"] ?? "").nilIfEmpty ?? "（未登记）"
+        return page
+    }
+
+    @Sendable static func editForm(req: Request) async throws -> View {
+        let user = try await req.find(User.self, "userID", called: "账号")
+        return try await req.renderPage("admin/user-form", title: "修改账号", content: try await editPage(req, user: user))
+    }
+
+    @Sendable static func update(req: Request) async throws -> Response {
+        let user = try await req.find(User.self, "userID", called: "账号")
+        let form = try req.content.decode(UserForm.self)
+        return try await req.form("admin/user-form", title: "修改账号") {
+            let changes = try await UserQueries.update(user, with: .init(displayName: form.displayName ?? "", departmentID: try departmentID(form), profile: form.profile),
+                                                       by: try req.caller)
+            return try await req.redirect(to: "/app/admin/users/\(try user.requireID())", flash: changes.isEmpty ? "没有修改" : "已保存：" + changes.map(\.field).joined(separator: "、"))
+        } invalid: { errors in
+            try await editPage(req, user: user, typed: form, errors: errors)
+        }
+    }
+
+    @Sendable static func updateAPI(req: Request) async throws -> UserQueries.ListRow {
+        let user = try await req.find(User.self, "userID", called: "账号")
+        let form = try req.content.decode(UserForm.self)
+        try await UserQueries.update(user, with: .init(displayName: form.displayName ?? "", departmentID: try departmentID(form), profile: form.profile), by: try req.caller)
+        return try await UserQueries.row(user, on: req.db, now: req.now)
     }
 
     struct ShowPage: Encodable, Sendable {
@@ -136,10 +194,7 @@ enum UsersController {
     }
 
     static func target(_ req: Request) async throws -> User {
-        guard let id = req.parameters.get("userID").flatMap(UUID.init(uuidString:)), let user = try await User.find(id, on: req.db) else {
-            throw Abort(.notFound, reason: "账号不存在")
-        }
-        return user
+        try await req.find(User.self, "userID", called: "账号")
     }
 
     @Sendable static func show(req: Request) async throws -> View {
@@ -208,8 +263,8 @@ enum UsersController {
         return try await req.redirect(to: "/app/admin/account-review", flash: "已停用\(disabled)个账号\(note)")
     }
 
-    @Sendable static func listAPI(req: Request) async throws -> [UserQueries.ListRow] {
-        try await UserQueries.list(search: try? req.query.get(String.self, at: "q"), now: req.now, on: req.db)
+    @Sendable static func listAPI(req: Request) async throws -> Paged<UserQueries.ListRow> {
+        try await UserQueries.list(search: try? req.query.get(String.self, at: "q"), page: req.pageNumber, now: req.now, on: req.db)
     }
 
     struct CreatedAPI: Content {

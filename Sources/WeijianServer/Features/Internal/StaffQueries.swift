@@ -13,6 +13,10 @@ enum StaffQueries {
         var certificateExpiry: String?
         var phone: String?
         var idNumber: String?
+        /// On an edit, a blank phone or ID number keeps the stored one (it is never shown in the
+        /// form); these clear it.
+        var clearPhone = false
+        var clearIDNumber = false
     }
 
     /// Validates every field at once; throws `ValidationErrors` naming each bad field.
@@ -35,7 +39,8 @@ enum StaffQueries {
         return (phone, id, expiry)
     }
 
-    /// Creates or replaces a user's profile, encrypting personal data.
+    /// Creates or replaces a user's profile, encrypting personal data. A blank phone or ID number
+    /// keeps the stored one unless the input clears it.
     static func save(_ input: ProfileInput, userID: UUID, crypto: FieldCrypto, on db: any Database) async throws {
         let checked = try validate(input)
         let profile = try await StaffProfile.query(on: db).filter(\.$user.$id == userID).first() ?? {
@@ -48,11 +53,31 @@ enum StaffQueries {
         profile.certificateExpiry = checked.expiry?.description
         let phoneField = StaffProfile.encryptedFields[0]
         let idField = StaffProfile.encryptedFields[1]
-        profile.phoneCipher = try checked.phone.map { try crypto.encrypt($0.value, context: phoneField.context) }
-        profile.phoneIndex = checked.phone.map { crypto.blindIndex(phoneField.normalise($0.value), context: phoneField.context) }
-        profile.idNumberCipher = try checked.id.map { try crypto.encrypt($0.value, context: idField.context) }
-        profile.idNumberIndex = checked.id.map { crypto.blindIndex(idField.normalise($0.value), context: idField.context) }
+        if let phone = checked.phone {
+            profile.phoneCipher = try crypto.encrypt(phone.value, context: phoneField.context)
+            profile.phoneIndex = crypto.blindIndex(phoneField.normalise(phone.value), context: phoneField.context)
+        } else if input.clearPhone {
+            (profile.phoneCipher, profile.phoneIndex) = (nil, nil)
+        }
+        if let id = checked.id {
+            profile.idNumberCipher = try crypto.encrypt(id.value, context: idField.context)
+            profile.idNumberIndex = crypto.blindIndex(idField.normalise(id.value), context: idField.context)
+        } else if input.clearIDNumber {
+            (profile.idNumberCipher, profile.idNumberIndex) = (nil, nil)
+        }
         try await profile.save(on: db)
+    }
+
+    /// What an edit compares, labelled; personal data masked (the audit shows that it changed and
+    /// its masked form, never the value).
+    static func snapshot(userID: UUID, crypto: FieldCrypto, on db: any Database) async throws -> [(String, String)] {
+        let profile = try await StaffProfile.query(on: db).filter(\.$user.$id == userID).first()
+        func masked(_ cipher: String?, _ field: EncryptedField) throws -> String {
+            try cipher.map { field.kind.mask(try crypto.decrypt($0, context: field.context)) } ?? ""
+        }
+        return [("职务", profile?.title ?? ""), ("执法证号", profile?.certificateNumber ?? ""), ("执法证有效期至", profile?.certificateExpiry ?? ""),
+                ("联系电话", try masked(profile?.phoneCipher, StaffProfile.encryptedFields[0])),
+                ("身份证号", try masked(profile?.idNumberCipher, StaffProfile.encryptedFields[1]))]
     }
 
     struct DirectoryRow: Content {

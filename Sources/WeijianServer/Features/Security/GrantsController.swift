@@ -15,12 +15,15 @@ enum GrantsController {
 
     struct ListPage: Encodable, Sendable {
         let rows: [UserQueries.ListRow]
+        let pager: Pager
         let q: String
     }
 
     @Sendable static func list(req: Request) async throws -> View {
         let q = (try? req.query.get(String.self, at: "q")) ?? ""
-        return try await req.renderPage("security/grants", title: "角色与数据范围", content: ListPage(rows: try await UserQueries.list(search: q, now: req.now, on: req.db), q: q))
+        let paged = try await UserQueries.list(search: q, page: req.pageNumber, now: req.now, on: req.db)
+        return try await req.renderPage("security/grants", title: "角色与数据范围",
+                                        content: ListPage(rows: paged.rows, pager: Pager(paged, path: "/app/security/users", query: ["q": q]), q: q))
     }
 
     struct Choice: Encodable, Sendable {

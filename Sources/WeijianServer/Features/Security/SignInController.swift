@@ -207,7 +207,18 @@ enum SignInController {
         var enabled: Bool
         var secretGroups: String
         var uri: String
+        /// The URI as a QR code (SVG drawn on the server: no script, no third party).
+        var qrSVG: String
         var error: String?
+
+        init(required: Bool, enabled: Bool, secret: String, account: String, issuer: String, error: String? = nil) {
+            self.required = required
+            self.enabled = enabled
+            secretGroups = SignInController.grouped(secret)
+            uri = TOTP(secret: Base32.decode(secret) ?? []).provisioningURI(account: account, issuer: issuer)
+            qrSVG = (try? QRCode(text: uri).svg(pixels: 200, title: "动态验证码二维码")) ?? ""
+            self.error = error
+        }
     }
 
     @Sendable static func totpForm(req: Request) async throws -> Response {
@@ -217,8 +228,8 @@ enum SignInController {
         let secret = Base32.encode(TOTP.generateSecret())
         state.session.pendingTOTPSecretCipher = try req.fieldCrypto.encrypt(secret, context: User.totpSecretContext)
         try await state.session.save(on: req.db)
-        let page = TOTPPage(required: state.session.stage == .totpEnrolment, enabled: user.totpEnabled, secretGroups: grouped(secret),
-                            uri: TOTP(secret: Base32.decode(secret) ?? []).provisioningURI(account: user.username, issuer: req.settings.organisationName))
+        let page = TOTPPage(required: state.session.stage == .totpEnrolment, enabled: user.totpEnabled, secret: secret,
+                            account: user.username, issuer: req.settings.organisationName)
         return try await req.renderPage("security/totp", title: "设置动态验证码", content: page).encodeResponse(for: req)
     }
 
@@ -236,8 +247,8 @@ enum SignInController {
         let secret = try req.fieldCrypto.decrypt(pending, context: User.totpSecretContext)
         let code = try req.content.decode(CodeForm.self).code ?? ""
         guard let step = TOTP(secret: Base32.decode(secret) ?? []).verify(code, at: req.now) else {
-            let page = TOTPPage(required: state.session.stage == .totpEnrolment, enabled: user.totpEnabled, secretGroups: grouped(secret),
-                                uri: TOTP(secret: Base32.decode(secret) ?? []).provisioningURI(account: user.username, issuer: req.settings.organisationName),
+            let page = TOTPPage(required: state.session.stage == .totpEnrolment, enabled: user.totpEnabled, secret: secret,
+                                account: user.username, issuer: req.settings.organisationName,
                                 error: "动态验证码：不正确。请确认手机时间准确，并输入验证器当前显示的6位数字")
             return try await req.renderPage("security/totp", title: "设置动态验证码", content: page).encodeResponse(status: .unprocessableEntity, for: req)
         }
