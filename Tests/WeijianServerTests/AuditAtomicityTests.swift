@@ -79,8 +79,8 @@ struct AuditAtomicityTests {
                                                                           origin: .init(actor: .system, action: "create", comment: "", source: .internal), by: system) }
             await refused("许可证登记") { _ = try await LicenseQueries.issue(.init(number: "L-9", issuingOrgan: "卫生健康委员会", issueDate: "2026-01-05"),
                                                                            entity: unit, by: system) }
-            await refused("单位报送") { _ = try await SubmissionQueries.submit(.waterMonitoring, payload: .init(sampleDate: "2026-11-20", samplePoint: "出厂水",
-                                                                                                            values: ["turbidity": "0.5"]), entity: unit, by: unitCaller) }
+            await refused("单位报送") { _ = try await SubmissionQueries.submit(.selfInspection, payload: .init(inspectionDate: "2026-11-21", content: "复查整改"),
+                                                                           entity: unit, by: unitCaller) }
             await refused("报送审核") { try await SubmissionQueries.decide(pending, decision: .approve, reason: "", entity: unit, by: system) }
             await refused("新建账号") { _ = try await UserQueries.create(.init(username: "newcomer", displayName: "新人"), by: system, app: app) }
             await refused("停用账号") { try await UserQueries.setActive(false, user: staff, by: system) }

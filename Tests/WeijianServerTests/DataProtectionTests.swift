@@ -99,7 +99,7 @@ struct DataProtectionTests {
             #expect(FieldCrypto.keyID(of: profile.phoneCipher ?? "") == app.keyStore.activeDataKeyID)
             #expect(app.keyStore.activeDataKeyID != oldKey)
             let rows = try await StaffQueries.directory(scope: .unrestricted, search: "13700001234", crypto: app.keyStore.fieldCrypto,
-                                                        today: app.clock.today, on: app.db)
+                                                        today: app.clock.today, on: app.db).rows
             #expect(rows.map(\.username) == ["rot1"])
         }
     }

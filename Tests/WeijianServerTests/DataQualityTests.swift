@@ -18,8 +18,8 @@ struct DataQualityTests {
             try await app.makeEntity(.fixture(name: "如家酒店（东街口店）", creditCode: nil, address: "鼓楼区东街口88号"))
             // when
             let summary = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
-            let pairs = try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db)
-            let gaps = try await DataQualityQueries.issues(runID: summary.id, kind: "gap", scope: .unrestricted, on: app.db)
+            let pairs = try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).rows
+            let gaps = try await DataQualityQueries.issues(runID: summary.id, kind: "gap", scope: .unrestricted, on: app.db).rows
             // then
             #expect(summary.duplicates == 1)
             #expect(pairs.count == 1)
@@ -38,7 +38,7 @@ struct DataQualityTests {
                                                          by: app.systemCaller)
             let summary = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
             #expect(summary.duplicates == 1)
-            let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).first)
+            let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).rows.first)
             // when
             let mergeID = try await DataQualityQueries.merge(survivorID: survivor.id!, absorbedID: absorbed.id!, pairID: pair.id, by: app.systemCaller)
             let movedLicence = try #require(try await HealthLicense.find(licence.id, on: app.db))
@@ -70,12 +70,12 @@ struct DataQualityTests {
             try await app.makeEntity(.fixture(name: "阳光宾馆有限公司", creditCode: nil))
             try await app.makeEntity(.fixture(name: "阳光宾馆", creditCode: nil, address: "鼓楼区五四路12号"))
             _ = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
-            let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).first)
+            let pair = try #require(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).rows.first)
             // when
             try await DataQualityQueries.markDifferent(pairID: pair.id, by: app.systemCaller)
             _ = try await DataQualityQueries.run(trigger: "test", by: app.systemCaller)
             // then
-            #expect(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).isEmpty)
+            #expect(try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, on: app.db).rows.isEmpty)
         }
     }
 }

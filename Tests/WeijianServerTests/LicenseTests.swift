@@ -99,7 +99,7 @@ struct LicenseTests {
             #expect(items.count == 2)
             #expect(items.contains { $0.title.contains("60天内到期") })
             #expect(items.contains { $0.title.contains("30天内到期") })
-            let expiring = try await LicenseQueries.expiring(scope: .unrestricted, withinDays: 30, expired: false, today: LocalDate("2026-05-18")!, on: app.db)
+            let expiring = try await LicenseQueries.expiring(scope: .unrestricted, withinDays: 30, expired: false, today: LocalDate("2026-05-18")!, on: app.db).rows
             #expect(expiring.map(\.number) == ["X-1"])
             #expect(expiring[0].renewalDue == "2026-05-01")
         }

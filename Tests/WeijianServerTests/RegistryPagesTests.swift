@@ -32,7 +32,8 @@ struct RegistryPagesTests {
                               "/app/entities/\(id)", "/app/entities/\(id)/edit", "/app/entities/\(id)/print", "/app/entities/handover", "/app/categories",
                               "/app/licences", "/app/licences?view=expired", "/app/submissions", "/app/submissions?status=all", "/app/submissions/\(submission.id!)",
                               "/app/portal-accounts", "/app/quality", "/app/quality?kind=gap", "/app/quality/duplicates", "/app/quality/merges", "/app/import"]
-            let unitPages = ["/portal", "/portal/submissions/\(submission.id!)"] + Submission.Kind.allCases.map { "/portal/submissions/new?kind=\($0.rawValue)" }
+            let unitPages = ["/portal", "/portal/submissions/\(submission.id!)"]
+                + (try await SubmissionQueries.kinds(for: entity, on: app.db)).map { "/portal/submissions/new?kind=\($0.rawValue)" }
             // when / then
             for (browser, pages) in [(staff, staffPages), (unit, unitPages)] {
                 for page in pages {
@@ -66,12 +67,12 @@ struct RegistryPagesTests {
             }
             try await app.testing().test(.POST, "/app/portal-accounts/bulk", headers: .formHeaders(cookie: browser.cookie),
                                          body: form(["_csrf": browser.csrf, "category": "GG"])) { res async in
-                #expect(res.body.string.contains("2户已有账号未重复开通"))
+                #expect(res.body.string.contains("共0份"), "units with an account are not opened again")
             }
             try await app.testing().test(.POST, "/app/portal-accounts", headers: .formHeaders(cookie: browser.cookie),
                                          body: form(["_csrf": browser.csrf, "entityID": "", "displayName": "张三"])) { res async in
                 #expect(res.status == .unprocessableEntity)
-                #expect(res.body.string.contains("单位ID：找不到该单位"))
+                #expect(res.body.string.contains("单位：请先查找并选择"))
             }
             // then
             #expect(html.components(separatedBy: "class=\"letter\"").count - 1 == 2)

@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     DepartmentsController.register(web: web, api: api)
     CalendarController.register(web: web, api: api)
     SystemLogController.register(web: web, api: api)
+    SiteSettingsController.register(web: web)
     GrantsController.register(web: web, api: api)
     PolicyController.register(web: web)
     AuditController.register(web: web, api: api)

@@ -71,7 +71,7 @@ struct QualityCommand: AsyncCommand {
             let summary = try await DataQualityQueries.run(trigger: "命令行", by: .system(app))
             context.console.output(text: "检查单位\(summary.units)户：疑似重复\(summary.duplicates)对，缺项\(summary.gaps)条，错误\(summary.errors)条，提示\(summary.warnings)条")
         case "duplicates":
-            let pairs = try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, limit: 1_000_000, on: app.db)
+            let pairs = try await DataQualityQueries.pairs(includeDecided: false, scope: .unrestricted, pageSize: 1_000_000, on: app.db).rows
             let rows = [["编号", "原因", "相似度", "单位一", "信用代码一", "地址一", "单位二", "信用代码二", "地址二"]]
                 + pairs.map { [String($0.id), $0.reason, $0.score, $0.first.name, $0.first.creditCode, $0.first.address, $0.second.name, $0.second.creditCode, $0.second.address] }
             context.console.output(text: CSVTable.format(rows))

@@ -17,20 +17,23 @@ enum DataQualityController {
         api.endpoint(.POST, "quality", "run", access: .permission(.dataQuality),
                      doc: APIDoc("立即进行数据质量检查（重复、缺项、错误）", response: DataQualityQueries.RunSummary.self), use: runAPI)
         api.endpoint(.GET, "quality", "duplicates", access: .permission(.dataQuality),
-                     doc: APIDoc("待处理的疑似重复单位（数据范围内）", response: [DataQualityQueries.PairRow].self), use: duplicatesAPI)
+                     doc: APIDoc("待处理的疑似重复单位（数据范围内，每页50对，附总数）", query: [.page], response: Paged<DataQualityQueries.PairRow>.self), use: duplicatesAPI)
     }
 
     struct Overview: Encodable, Sendable {
         let run: DataQualityQueries.RunSummary?
         let issues: [DataQualityQueries.IssueRow]
+        let pager: Pager?
         let kind: String
     }
 
     @Sendable static func overview(req: Request) async throws -> View {
         let kind = (try? req.query.get(String.self, at: "kind")).flatMap { DataQualityQueries.kindNames[$0] == nil ? nil : $0 }
         let run = try await DataQualityQueries.latestRun(on: req.db)
-        let issues = try await run.asyncMap { try await DataQualityQueries.issues(runID: $0.id, kind: kind, scope: try req.currentUser.scope, on: req.db) } ?? []
-        return try await req.renderPage("quality/overview", title: "数据清洗", content: Overview(run: run, issues: issues, kind: kind ?? ""))
+        let issues = try await run.asyncMap { try await DataQualityQueries.issues(runID: $0.id, kind: kind, scope: try req.currentUser.scope, page: req.pageNumber, on: req.db) }
+        return try await req.renderPage("quality/overview", title: "数据清洗",
+                                        content: Overview(run: run, issues: issues?.rows ?? [], pager: issues.map { Pager($0, path: "/app/quality", query: ["kind": kind]) },
+                                                          kind: kind ?? ""))
     }
 
     static func run(_ req: Request) async throws -> DataQualityQueries.RunSummary {
@@ -46,17 +49,19 @@ enum DataQualityController {
 
     struct DuplicatesPage: Encodable, Sendable {
         let pairs: [DataQualityQueries.PairRow]
+        let pager: Pager
         let all: Bool
     }
 
     @Sendable static func duplicates(req: Request) async throws -> View {
         let all = (try? req.query.get(String.self, at: "all")) == "1"
-        let pairs = try await DataQualityQueries.pairs(includeDecided: all, scope: try req.currentUser.scope, on: req.db)
-        return try await req.renderPage("quality/duplicates", title: "疑似重复单位", content: DuplicatesPage(pairs: pairs, all: all))
+        let pairs = try await DataQualityQueries.pairs(includeDecided: all, scope: try req.currentUser.scope, page: req.pageNumber, on: req.db)
+        return try await req.renderPage("quality/duplicates", title: "疑似重复单位",
+                                        content: DuplicatesPage(pairs: pairs.rows, pager: Pager(pairs, path: "/app/quality/duplicates", query: ["all": all ? "1" : nil]), all: all))
     }
 
-    @Sendable static func duplicatesAPI(req: Request) async throws -> [DataQualityQueries.PairRow] {
-        try await DataQualityQueries.pairs(includeDecided: false, scope: try req.currentUser.scope, on: req.db)
+    @Sendable static func duplicatesAPI(req: Request) async throws -> Paged<DataQualityQueries.PairRow> {
+        try await DataQualityQueries.pairs(includeDecided: false, scope: try req.currentUser.scope, page: req.pageNumber, on: req.db)
     }
 
     static func pair(_ req: Request) async throws -> (Int64, UUID, UUID) {
@@ -94,10 +99,12 @@ enum DataQualityController {
 
     struct MergesPage: Encodable, Sendable {
         let rows: [DataQualityQueries.MergeRow]
+        let pager: Pager
     }
 
     @Sendable static func merges(req: Request) async throws -> View {
-        try await req.renderPage("quality/merges", title: "合并记录", content: MergesPage(rows: try await DataQualityQueries.merges(on: req.db)))
+        let paged = try await DataQualityQueries.merges(scope: try req.currentUser.scope, page: req.pageNumber, on: req.db)
+        return try await req.renderPage("quality/merges", title: "合并记录", content: MergesPage(rows: paged.rows, pager: Pager(paged, path: "/app/quality/merges")))
     }
 
     @Sendable static func undo(req: Request) async throws -> Response {

@@ -130,8 +130,8 @@ enum DataQualityQueries {
 
     static let kindNames = ["gap": "缺项", "error": "错误", "warning": "提示"]
 
-    /// The latest run's findings within the reader's scope.
-    static func issues(runID: Int64, kind: String?, scope: DataScope, limit: Int = 500, on db: any Database) async throws -> [IssueRow] {
+    /// The latest run's findings within the reader's scope, one page with the total.
+    static func issues(runID: Int64, kind: String?, scope: DataScope, page: Int = 1, pageSize: Int = 100, on db: any Database) async throws -> Paged<IssueRow> {
         var query = db.sql.select().column(SQLColumn("entity_id", table: "i")).column(SQLColumn("name", table: "e"))
             .column(SQLColumn("kind", table: "i")).column(SQLColumn("field", table: "i")).column(SQLColumn("message", table: "i"))
             .from(SQLAlias(SQLIdentifier("quality_issues"), as: SQLIdentifier("i")))
@@ -140,11 +140,13 @@ enum DataQualityQueries {
             .where(SQLColumn("run_id", table: "i"), .equal, SQLBind(runID))
             .where(SQLColumn("status", table: "e"), .notEqual, SQLBind(SupervisedEntity.Status.merged.rawValue))
         if let kind { query = query.where(SQLColumn("kind", table: "i"), .equal, SQLBind(kind)) }
-        query = scope.applyToUnits(query)
-        return try await query.orderBy(SQLColumn("pinyin_key", table: "e")).limit(limit).all().map { row in
-            IssueRow(entityID: try row.decode(column: "entity_id", as: UUID.self).uuidString, entityName: try row.decode(column: "name", as: String.self),
-                     kind: kindNames[try row.decode(column: "kind", as: String.self)] ?? "", field: try row.decode(column: "field", as: String.self),
-                     message: try row.decode(column: "message", as: String.self))
+        query = scope.applyToUnits(query).orderBy(SQLColumn("pinyin_key", table: "e")).orderBy(SQLColumn("id", table: "i"))
+        return try await Paged.read(query, page: page, pageSize: pageSize, on: db) { rows in
+            try rows.map { row in
+                IssueRow(entityID: try row.decode(column: "entity_id", as: UUID.self).uuidString, entityName: try row.decode(column: "name", as: String.self),
+                         kind: kindNames[try row.decode(column: "kind", as: String.self)] ?? "", field: try row.decode(column: "field", as: String.self),
+                         message: try row.decode(column: "message", as: String.self))
+            }
         }
     }
 
@@ -165,29 +167,44 @@ enum DataQualityQueries {
         let licences: Int
     }
 
-    /// Candidate pairs still open (both units unmerged), or all pairs when `includeDecided`.
-    static func pairs(includeDecided: Bool, scope: DataScope, limit: Int = 500, on db: any Database) async throws -> [PairRow] {
-        var query = db.sql.select().columns("id", "first_id", "second_id", "reason", "score", "status").from("duplicate_pairs")
-        if !includeDecided { query = query.where("status", .equal, "open") }
-        let rows = try await query.orderBy("score", .descending).orderBy("id").limit(limit * 2).all()
-        var result: [PairRow] = []
-        for row in rows {
-            guard let first = try await SupervisedEntity.find(try row.decode(column: "first_id", as: UUID.self), on: db),
-                  let second = try await SupervisedEntity.find(try row.decode(column: "second_id", as: UUID.self), on: db),
-                  scope.allows(first), scope.allows(second) else { continue }
-            let status = try row.decode(column: "status", as: String.self)
-            if status == "open" && (first.status == .merged || second.status == .merged) { continue }
-            func side(_ entity: SupervisedEntity) async throws -> Side {
-                Side(id: try entity.requireID().uuidString, name: entity.name, creditCode: entity.creditCode ?? "", address: entity.operatingAddress,
-                     licences: try await LicenseQueries.numbers(entityID: try entity.requireID(), on: db).count)
-            }
-            result.append(PairRow(id: try row.decode(column: "id", as: Int64.self), reason: try row.decode(column: "reason", as: String.self),
-                                  score: String(format: "%.2f", try row.decode(column: "score", as: Double.self)),
-                                  status: ["open": "待处理", "merged": "已合并", "different": "确认不同"][status] ?? status,
-                                  first: try await side(first), second: try await side(second)))
-            if result.count >= limit { break }
+    /// Candidate pairs still open (both units unmerged), or all pairs when `includeDecided`, where
+    /// both units are in the reader's scope: one query with both units and their licence counts,
+    /// the scope as SQL (it used to take four queries a pair and filter in Swift).
+    static func pairs(includeDecided: Bool, scope: DataScope, page: Int = 1, pageSize: Int = 50, on db: any Database) async throws -> Paged<PairRow> {
+        var query = db.sql.select()
+            .column(SQLColumn("id", table: "p")).column(SQLColumn("reason", table: "p")).column(SQLColumn("score", table: "p")).column(SQLColumn("status", table: "p"))
+            .column(SQLAlias(SQLColumn("id", table: "a"), as: SQLIdentifier("a_id"))).column(SQLAlias(SQLColumn("name", table: "a"), as: SQLIdentifier("a_name")))
+            .column(SQLAlias(SQLColumn("credit_code", table: "a"), as: SQLIdentifier("a_code"))).column(SQLAlias(SQLColumn("operating_address", table: "a"), as: SQLIdentifier("a_address")))
+            .column(SQLAlias(SQLColumn("id", table: "b"), as: SQLIdentifier("b_id"))).column(SQLAlias(SQLColumn("name", table: "b"), as: SQLIdentifier("b_name")))
+            .column(SQLAlias(SQLColumn("credit_code", table: "b"), as: SQLIdentifier("b_code"))).column(SQLAlias(SQLColumn("operating_address", table: "b"), as: SQLIdentifier("b_address")))
+            .column(SQLAlias(SQLRaw("(SELECT COUNT(*) FROM \(HealthLicense.schema) la WHERE la.entity_id = a.id)"), as: SQLIdentifier("a_licences")))
+            .column(SQLAlias(SQLRaw("(SELECT COUNT(*) FROM \(HealthLicense.schema) lb WHERE lb.entity_id = b.id)"), as: SQLIdentifier("b_licences")))
+            .from(SQLAlias(SQLIdentifier("duplicate_pairs"), as: SQLIdentifier("p")))
+            .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("a")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("first_id", table: "p"), .equal, SQLColumn("id", table: "a"))
+            .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("b")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("second_id", table: "p"), .equal, SQLColumn("id", table: "b"))
+        if !includeDecided {
+            query = query.where(SQLColumn("status", table: "p"), .equal, SQLBind("open"))
+                .where(SQLColumn("status", table: "a"), .notEqual, SQLBind(SupervisedEntity.Status.merged.rawValue))
+                .where(SQLColumn("status", table: "b"), .notEqual, SQLBind(SupervisedEntity.Status.merged.rawValue))
         }
-        return result
+        query = scope.applyToUnits(scope.applyToUnits(query, alias: "a"), alias: "b")
+            .orderBy(SQLColumn("score", table: "p"), SQLDirection.descending).orderBy(SQLColumn("id", table: "p"))
+        return try await Paged.read(query, page: page, pageSize: pageSize, on: db) { rows in
+            try rows.map { row in
+                func side(_ prefix: String) throws -> Side {
+                    Side(id: try row.decode(column: "\(prefix)_id", as: UUID.self).uuidString, name: try row.decode(column: "\(prefix)_name", as: String.self),
+                         creditCode: try row.decode(column: "\(prefix)_code", as: String?.self) ?? "",
+                         address: try row.decode(column: "\(prefix)_address", as: String.self), licences: try row.decode(column: "\(prefix)_licences", as: Int.self))
+                }
+                let status = try row.decode(column: "status", as: String.self)
+                return PairRow(id: try row.decode(column: "id", as: Int64.self), reason: try row.decode(column: "reason", as: String.self),
+                               score: String(format: "%.2f", try row.decode(column: "score", as: Double.self)),
+                               status: ["open": "待处理", "merged": "已合并", "different": "确认不同"][status] ?? status,
+                               first: try side("a"), second: try side("b"))
+            }
+        }
     }
 
     /// Marks a pair as two different units; later runs do not raise it again.
@@ -314,19 +331,27 @@ enum DataQualityQueries {
         let undone: String
     }
 
-    static func merges(limit: Int = 100, on db: any Database) async throws -> [MergeRow] {
-        let rows = try await db.sql.select().columns("id", "survivor_id", "absorbed_id", "at", "actor_name", "undone_at", "undone_by")
-            .from("entity_merges").orderBy("at", .descending).limit(limit).all()
-        var result: [MergeRow] = []
-        for row in rows {
-            let survivorID = try row.decode(column: "survivor_id", as: UUID.self)
-            let absorbedID = try row.decode(column: "absorbed_id", as: UUID.self)
-            result.append(MergeRow(id: try row.decode(column: "id", as: UUID.self).uuidString, survivorID: survivorID.uuidString,
-                                   survivor: try await SupervisedEntity.find(survivorID, on: db)?.name ?? "", absorbedID: absorbedID.uuidString,
-                                   absorbed: try await SupervisedEntity.find(absorbedID, on: db)?.name ?? "",
-                                   at: Format.dateTime(millis: try row.decode(column: "at", as: Int64.self)), actor: try row.decode(column: "actor_name", as: String.self),
-                                   undone: try row.decode(column: "undone_at", as: Int64?.self).map { "\(Format.dateTime(millis: $0))，由\(try row.decode(column: "undone_by", as: String?.self) ?? "")撤销" } ?? ""))
+    /// Merges of units in the reader's scope, newest first, one page with the total.
+    static func merges(scope: DataScope, page: Int = 1, pageSize: Int = 50, on db: any Database) async throws -> Paged<MergeRow> {
+        let query = scope.applyToUnits(db.sql.select()
+            .column(SQLColumn("id", table: "m")).column(SQLColumn("survivor_id", table: "m")).column(SQLColumn("absorbed_id", table: "m"))
+            .column(SQLColumn("at", table: "m")).column(SQLColumn("actor_name", table: "m")).column(SQLColumn("undone_at", table: "m"))
+            .column(SQLColumn("undone_by", table: "m"))
+            .column(SQLAlias(SQLColumn("name", table: "e"), as: SQLIdentifier("survivor_name"))).column(SQLAlias(SQLColumn("name", table: "a"), as: SQLIdentifier("absorbed_name")))
+            .from(SQLAlias(SQLIdentifier("entity_merges"), as: SQLIdentifier("m")))
+            .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("survivor_id", table: "m"), .equal, SQLColumn("id", table: "e"))
+            .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("a")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("absorbed_id", table: "m"), .equal, SQLColumn("id", table: "a")))
+            .orderBy(SQLColumn("at", table: "m"), SQLDirection.descending).orderBy(SQLColumn("id", table: "m"))
+        return try await Paged.read(query, page: page, pageSize: pageSize, on: db) { rows in
+            try rows.map { row in
+                MergeRow(id: try row.decode(column: "id", as: UUID.self).uuidString, survivorID: try row.decode(column: "survivor_id", as: UUID.self).uuidString,
+                         survivor: try row.decode(column: "survivor_name", as: String.self), absorbedID: try row.decode(column: "absorbed_id", as: UUID.self).uuidString,
+                         absorbed: try row.decode(column: "absorbed_name", as: String.self),
+                         at: Format.dateTime(millis: try row.decode(column: "at", as: Int64.self)), actor: try row.decode(column: "actor_name", as: String.self),
+                         undone: try row.decode(column: "undone_at", as: Int64?.self).map { "\(Format.dateTime(millis: $0))，由\(try row.decode(column: "undone_by", as: String?.self) ?? "")撤销" } ?? "")
+            }
         }
-        return result
     }
 }

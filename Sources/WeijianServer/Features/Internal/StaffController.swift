@@ -10,8 +10,8 @@ enum StaffController {
         web.endpoint(.GET, "app", "staff", access: .permission(.staffDirectoryRead), use: list)
         web.endpoint(.POST, "app", "staff", ":userID", "reveal", access: .permission(.personalDataReveal), use: revealWeb)
         api.endpoint(.GET, "staff", access: .permission(.staffDirectoryRead),
-                     doc: APIDoc("人员信息（个人信息已脱敏，按数据范围过滤）", query: [.text("q", "姓名、用户名、证件号、电话", maxLength: 40)],
-                                 response: [StaffQueries.DirectoryRow].self), use: listAPI)
+                     doc: APIDoc("人员信息（个人信息已脱敏，按数据范围过滤）", query: [.text("q", "姓名、用户名、证件号、电话", maxLength: 40), .page],
+                                 response: Paged<StaffQueries.DirectoryRow>.self), use: listAPI)
         api.endpoint(.POST, "staff", ":userID", "reveal", access: .permission(.personalDataReveal),
                      doc: APIDoc("查看一项个人信息明文（须说明用途，已审计）", body: RevealInput.self, required: ["field", "purpose"],
                                  response: Revealed.self), use: revealAPI)
@@ -19,6 +19,7 @@ enum StaffController {
 
     struct ListPage: Encodable, Sendable {
         let rows: [StaffQueries.DirectoryRow]
+        let pager: Pager
         let q: String
         let canReveal: Bool
         let purposes: [String]
@@ -37,18 +38,24 @@ enum StaffController {
 
     static let purposes = ["执法联络", "案件办理", "投诉处理", "人事管理", "信息核对"]
 
-    static func rows(_ req: Request, q: String?) async throws -> [StaffQueries.DirectoryRow] {
+    static func rows(_ req: Request, q: String?) async throws -> Paged<StaffQueries.DirectoryRow> {
         let user = try req.currentUser
-        return try await StaffQueries.directory(scope: user.scope, search: q, crypto: req.fieldCrypto, today: req.application.clock.today, on: req.db)
+        return try await StaffQueries.directory(scope: user.scope, search: q, page: req.pageNumber, crypto: req.fieldCrypto,
+                                                today: req.application.clock.today, on: req.db)
+    }
+
+    static func listPage(_ req: Request, q: String) async throws -> ListPage {
+        let paged = try await rows(req, q: q)
+        return ListPage(rows: paged.rows, pager: Pager(paged, path: "/app/staff", query: ["q": q]), q: q,
+                        canReveal: try req.currentUser.can(.personalDataReveal), purposes: purposes)
     }
 
     @Sendable static func list(req: Request) async throws -> View {
         let q = (try? req.query.get(String.self, at: "q")) ?? ""
-        let page = ListPage(rows: try await rows(req, q: q), q: q, canReveal: try req.currentUser.can(.personalDataReveal), purposes: purposes)
-        return try await req.renderPage("internal/staff", title: "人员信息", content: page)
+        return try await req.renderPage("internal/staff", title: "人员信息", content: try await listPage(req, q: q))
     }
 
-    @Sendable static func listAPI(req: Request) async throws -> [StaffQueries.DirectoryRow] {
+    @Sendable static func listAPI(req: Request) async throws -> Paged<StaffQueries.DirectoryRow> {
         try await rows(req, q: try? req.query.get(String.self, at: "q"))
     }
 
@@ -85,7 +92,7 @@ enum StaffController {
     }
 
     @Sendable static func revealWeb(req: Request) async throws -> Response {
-        var page = ListPage(rows: try await rows(req, q: nil), q: "", canReveal: true, purposes: purposes)
+        var page = try await listPage(req, q: "")
         do {
             page.revealed = try await reveal(req)
             return try await req.renderPage("internal/staff", title: "人员信息", content: page).encodeResponse(for: req)

@@ -98,7 +98,8 @@ enum StaffQueries {
     /// The staff directory within the reader's scope, masked. `search` matches names, usernames
     /// and certificate numbers through the search index; an exact phone number matches through
     /// the blind index.
-    static func directory(scope: DataScope, search: String?, crypto: FieldCrypto, today: LocalDate, on db: any Database) async throws -> [DirectoryRow] {
+    static func directory(scope: DataScope, search: String?, page: Int = 1, pageSize: Int = 50, crypto: FieldCrypto, today: LocalDate,
+                          on db: any Database) async throws -> Paged<DirectoryRow> {
         var query = db.sql.select()
             .column(SQLColumn("id", table: "u"), as: "uid").column(SQLColumn("username", table: "u")).column(SQLColumn("display_name", table: "u"))
             .column(SQLColumn("name", table: "d"), as: "department")
@@ -119,8 +120,7 @@ enum StaffQueries {
                 query = query.where(match)
             }
         }
-        let rows = try await query.orderBy(SQLColumn("username", table: "u")).limit(500).all()
-        return try rows.map { row in
+        return try await Paged.read(query.orderBy(SQLColumn("username", table: "u")), page: page, pageSize: pageSize, on: db) { rows in try rows.map { row in
             let phone = try row.decode(column: "phone_cipher", as: String?.self)
             let id = try row.decode(column: "id_number_cipher", as: String?.self)
             let expiry = try row.decode(column: "certificate_expiry", as: String?.self) ?? ""
@@ -136,7 +136,7 @@ enum StaffQueries {
                 phoneMasked: try phone.map { PersonalDataKind.phone.mask(try crypto.decrypt($0, context: StaffProfile.encryptedFields[0].context)) } ?? "",
                 idNumberMasked: try id.map { PersonalDataKind.idNumber.mask(try crypto.decrypt($0, context: StaffProfile.encryptedFields[1].context)) } ?? "",
                 hasPhone: phone != nil, hasIDNumber: id != nil)
-        }
+        } }
     }
 
     /// Keeps the staff search index current: names, usernames and certificate numbers only

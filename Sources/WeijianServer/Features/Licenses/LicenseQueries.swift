@@ -284,10 +284,12 @@ enum LicenseQueries {
                    events: events, allowedEvents: LicenseEvent.allowed(from: licence.status).map { Choice(value: $0.rawValue, label: $0.chinese) })
     }
 
-    /// Valid licences expiring (or due for review) within `days`, or already expired, in the reader's scope.
-    static func expiring(scope: DataScope, withinDays days: Int, expired: Bool, today: LocalDate, on db: any Database) async throws -> [Row] {
+    /// Valid licences expiring (or due for review) within `days`, or already expired, in the reader's
+    /// scope: one page with the total, read in one joined query (each row used to be loaded again).
+    static func expiring(scope: DataScope, withinDays days: Int, expired: Bool, page: Int = 1, pageSize: Int = 50, today: LocalDate,
+                         on db: any Database) async throws -> Paged<Row> {
         let horizon = today.adding(days: days).description
-        var query = db.sql.select().column(SQLColumn("id", table: "l")).column(SQLColumn("name", table: "e"), as: "entity_name")
+        var query = db.sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("l"))).column(SQLColumn("name", table: "e"), as: "entity_name")
             .from(SQLAlias(SQLIdentifier(HealthLicense.schema), as: SQLIdentifier("l")))
             .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
                   on: SQLColumn("entity_id", table: "l"), .equal, SQLColumn("id", table: "e"))
@@ -306,14 +308,13 @@ enum LicenseQueries {
                 }
             }
         }
-        query = scope.applyToUnits(query)
-        let found = try await query.orderBy(SQLColumn("valid_until", table: "l")).limit(1000).all()
+        query = scope.applyToUnits(query).orderBy(SQLColumn("valid_until", table: "l")).orderBy(SQLColumn("number", table: "l"))
         let categories = try await categoryMap(on: db)
-        var rows: [Row] = []
-        for item in found {
-            guard let licence = try await HealthLicense.find(try item.decode(column: "id", as: UUID.self), on: db) else { continue }
-            rows.append(row(licence, entityName: try item.decode(column: "entity_name", as: String.self), categories: categories, today: today, events: []))
+        return try await Paged.read(query, page: page, pageSize: pageSize, on: db) { found in
+            try found.map { item in
+                row(try item.decode(fluentModel: HealthLicense.self), entityName: try item.decode(column: "entity_name", as: String.self),
+                    categories: categories, today: today, events: [])
+            }
         }
-        return rows
     }
 }

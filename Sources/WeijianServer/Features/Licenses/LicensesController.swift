@@ -12,7 +12,8 @@ enum LicensesController {
         web.endpoint(.POST, "app", "licences", ":licenceID", "events", access: .permission(.licencesManage), use: event)
         api.endpoint(.GET, "licences", access: .permission(.entitiesRead),
                      doc: APIDoc("即将到期或复核（view=expiring&days=60）及已过期（view=expired）的许可证", query: [
-                        .choice("view", "列表", ["expiring", "expired"]), .integer("days", "多少天内到期", 1...366)], response: [LicenseQueries.Row].self), use: listAPI)
+                        .choice("view", "列表", ["expiring", "expired"]), .integer("days", "多少天内到期", 1...366), .page],
+                                 response: Paged<LicenseQueries.Row>.self), use: listAPI)
         api.endpoint(.POST, "entities", ":entityID", "licences", access: .permission(.licencesManage),
                      doc: APIDoc("登记卫生许可证或备案", body: LicenseQueries.Input.self, required: ["number", "issuingOrgan", "issueDate"],
                                  response: LicenseQueries.Row.self, status: .created), use: issueAPI)
@@ -23,24 +24,27 @@ enum LicensesController {
 
     struct ListPage: Encodable, Sendable {
         let rows: [LicenseQueries.Row]
+        let pager: Pager
         let view: String
         let days: Int
     }
 
-    static func rows(_ req: Request) async throws -> (String, Int, [LicenseQueries.Row]) {
+    static func rows(_ req: Request) async throws -> (String, Int, Paged<LicenseQueries.Row>) {
         let view = (try? req.query.get(String.self, at: "view")) == "expired" ? "expired" : "expiring"
         let days = min(max((try? req.query.get(Int.self, at: "days")) ?? 60, 1), 366)
-        let rows = try await LicenseQueries.expiring(scope: try req.currentUser.scope, withinDays: days, expired: view == "expired",
+        let rows = try await LicenseQueries.expiring(scope: try req.currentUser.scope, withinDays: days, expired: view == "expired", page: req.pageNumber,
                                                      today: req.application.clock.today, on: req.db)
         return (view, days, rows)
     }
 
     @Sendable static func list(req: Request) async throws -> View {
-        let (view, days, rows) = try await rows(req)
-        return try await req.renderPage("licences/list", title: view == "expired" ? "已过期许可证" : "即将到期许可证", content: ListPage(rows: rows, view: view, days: days))
+        let (view, days, paged) = try await rows(req)
+        let pager = Pager(paged, path: "/app/licences", query: ["view": view, "days": String(days)])
+        return try await req.renderPage("licences/list", title: view == "expired" ? "已过期许可证" : "即将到期许可证",
+                                        content: ListPage(rows: paged.rows, pager: pager, view: view, days: days))
     }
 
-    @Sendable static func listAPI(req: Request) async throws -> [LicenseQueries.Row] { try await rows(req).2 }
+    @Sendable static func listAPI(req: Request) async throws -> Paged<LicenseQueries.Row> { try await rows(req).2 }
 
     static func entity(_ req: Request) async throws -> SupervisedEntity {
         let entity = try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), caller: try req.caller)
@@ -111,8 +115,16 @@ enum LicensesController {
     static func remind(_ app: Application) async throws {
         let now = app.clock.now()
         let today = LocalDate(instant: now)
-        let rows = try await LicenseQueries.expiring(scope: .unrestricted, withinDays: 60, expired: false, today: today, on: app.db)
         let officers = try await UserQueries.holders(of: .infoOfficer, on: app.db)
+        // Every licence due, page by page (a large registry has more than one page of them).
+        var rows: [LicenseQueries.Row] = []
+        var page = 1
+        while true {
+            let paged = try await LicenseQueries.expiring(scope: .unrestricted, withinDays: 60, expired: false, page: page, pageSize: 500, today: today, on: app.db)
+            rows += paged.rows
+            guard paged.page < paged.pages else { break }
+            page += 1
+        }
         for row in rows {
             guard let entityID = UUID(uuidString: row.entityID) else { continue }
             let due: [(date: String, what: String, threshold: Int)] = [(row.validUntil, "到期，请在\(row.renewalDue)前申请延续"), (row.nextReview, "复核")]

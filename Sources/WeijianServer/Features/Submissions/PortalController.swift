@@ -44,7 +44,7 @@ enum PortalController {
                                 .init(label: "从业人员数", value: entity.employees.map(String.init) ?? ""), .init(label: "经营状态", value: entity.status.chinese)],
                         licences: try await LicenseQueries.forEntity(id, today: today, on: req.db),
                         submissions: try await SubmissionQueries.forEntity(id, today: today, on: req.db),
-                        kinds: Submission.Kind.allCases.map { .init(value: $0.rawValue, label: $0.chinese) })
+                        kinds: try await SubmissionQueries.kinds(for: entity, on: req.db).map { .init(value: $0.rawValue, label: $0.chinese) })
         return try await req.renderPage("portal/home", title: "单位门户", content: page)
     }
 
@@ -101,6 +101,7 @@ enum PortalController {
     @Sendable static func newForm(req: Request) async throws -> View {
         let entity = try await unit(req)
         let kind = try kind(try? req.query.get(String.self, at: "kind"))
+        try await SubmissionQueries.requireKind(kind, for: entity, on: req.db)
         return try await req.renderPage("portal/form", title: "报送\(kind.chinese)", content: NewPage(form: try await formPage(req, kind: kind, payload: .init(), action: "/portal/submissions", entity: entity)))
     }
 

@@ -141,6 +141,7 @@ enum SubmissionQueries {
 
     static func submit(_ kind: Submission.Kind, payload: Payload, files: Files = Files(), entity: SupervisedEntity, by caller: Caller) async throws -> Submission {
         let (crypto, tables, db, now, actor) = (caller.crypto, caller.tables, caller.db, caller.now, caller.actor)
+        try await requireKind(kind, for: entity, on: db)
         try await requireNoPendingSubmission(kind, entityID: try entity.requireID(), on: db)
         let context = try await EntityValidation.context(tables: tables, on: db)
         let attachments = Attachments.check(files.uploads)
@@ -261,6 +262,26 @@ enum SubmissionQueries {
         }
     }
 
+    /// What a unit's category lets it submit: licence applications only where a licence or filing
+    /// is required, drinking-water results only from water suppliers (issue 11: a school was
+    /// offered 饮用水自检).
+    static func kinds(for entity: SupervisedEntity, on db: any Database) async throws -> [Submission.Kind] {
+        let category = try await SupervisionCategory.find(entity.categoryCode, on: db)
+        return Submission.Kind.allCases.filter { kind in
+            switch kind {
+            case .entityChange, .selfInspection: true
+            case .licenceApplication, .licenceRenewal: (category?.licensing ?? .none) != .none
+            case .waterMonitoring: entity.topCategory == "YS"
+            }
+        }
+    }
+
+    static func requireKind(_ kind: Submission.Kind, for entity: SupervisedEntity, on db: any Database) async throws {
+        guard try await kinds(for: entity, on: db).contains(kind) else {
+            throw ValidationError(field: "报送类型", code: "submission.kind", message: "本单位的专业类别不需要报送“\(kind.chinese)”")
+        }
+    }
+
     /// Kinds a unit may have only one of under review at a time: a second would be a duplicate
     /// (a replayed form) or contradict the first.
     static let oneAtATime: Set<Submission.Kind> = [.entityChange, .licenceApplication, .licenceRenewal]
@@ -327,22 +348,34 @@ enum SubmissionQueries {
             .map { summary($0, entityName: "", today: today) }
     }
 
-    /// The review queue in the reader's scope: pending first, oldest deadline first.
-    static func queue(scope: DataScope, status: Submission.Status?, today: LocalDate, on db: any Database) async throws -> [Summary] {
-        var query = db.sql.select().column(SQLColumn("id", table: "s")).column(SQLColumn("name", table: "e"), as: "entity_name")
+    /// The review queue in the reader's scope, oldest deadline first, one page with the total. The
+    /// page's rows come from one joined query (each row used to be loaded again).
+    static func queue(scope: DataScope, status: Submission.Status?, page: Int = 1, pageSize: Int = 50, today: LocalDate,
+                      on db: any Database) async throws -> Paged<Summary> {
+        var query = db.sql.select()
+            .column(SQLColumn("id", table: "s")).column(SQLColumn("number", table: "s")).column(SQLColumn("kind", table: "s"))
+            .column(SQLColumn("entity_id", table: "s")).column(SQLColumn("status", table: "s")).column(SQLColumn("version", table: "s"))
+            .column(SQLColumn("submitted_at", table: "s")).column(SQLColumn("due_date", table: "s")).column(SQLColumn("flags", table: "s"))
+            .column(SQLColumn("name", table: "e"), as: "entity_name")
             .from(SQLAlias(SQLIdentifier(Submission.schema), as: SQLIdentifier("s")))
             .join(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
                   on: SQLColumn("entity_id", table: "s"), .equal, SQLColumn("id", table: "e"))
         if let status { query = query.where(SQLColumn("status", table: "s"), .equal, SQLBind(status.rawValue)) }
-        query = scope.applyToUnits(query)
-        let rows = try await query.orderBy(SQLColumn("due_date", table: "s")).limit(500).all()
-        var result: [Summary] = []
-        for row in rows {
-            if let submission = try await Submission.find(try row.decode(column: "id", as: UUID.self), on: db) {
-                result.append(summary(submission, entityName: try row.decode(column: "entity_name", as: String.self), today: today))
+        query = scope.applyToUnits(query).orderBy(SQLColumn("due_date", table: "s")).orderBy(SQLColumn("number", table: "s"))
+        return try await Paged.read(query, page: page, pageSize: pageSize, on: db) { rows in
+            try rows.map { row in
+                let status = Submission.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .submitted
+                let flags = (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "flags", as: String.self).utf8))) ?? []
+                let due = try row.decode(column: "due_date", as: String.self)
+                return Summary(id: try row.decode(column: "id", as: UUID.self).uuidString, number: try row.decode(column: "number", as: String.self),
+                               kind: Submission.Kind(rawValue: try row.decode(column: "kind", as: String.self))?.chinese ?? "",
+                               entityID: try row.decode(column: "entity_id", as: UUID.self).uuidString,
+                               entityName: try row.decode(column: "entity_name", as: String.self), status: status.chinese, statusCode: status.rawValue,
+                               version: try row.decode(column: "version", as: Int.self),
+                               submittedAt: Format.dateTime(try row.decode(column: "submitted_at", as: Date.self)), dueDate: due,
+                               overdue: status != .approved && (LocalDate(due).map { $0 < today } ?? false), flagged: !flags.isEmpty)
             }
         }
-        return result
     }
 
     struct VersionRow: Content {

@@ -12,8 +12,8 @@ enum SubmissionsController {
         web.endpoint(.POST, "app", "submissions", ":submissionID", "decide", access: .permission(.submissionsReview), use: decide)
         web.endpoint(.GET, "app", "submissions", ":submissionID", "attachments", ":attachmentID", access: .permission(.submissionsReview), use: attachment)
         api.endpoint(.GET, "submissions", access: .permission(.submissionsReview),
-                     doc: APIDoc("单位报送审核队列（数据范围内）", query: [.choice("status", "状态（默认待审核）", Submission.Status.allCases.map(\.rawValue) + ["all"])],
-                                 response: [SubmissionQueries.Summary].self), use: queueAPI)
+                     doc: APIDoc("单位报送审核队列（数据范围内）", query: [.choice("status", "状态（默认待审核）", Submission.Status.allCases.map(\.rawValue) + ["all"]), .page],
+                                 response: Paged<SubmissionQueries.Summary>.self), use: queueAPI)
         api.endpoint(.POST, "submissions", ":submissionID", "decide", access: .permission(.submissionsReview),
                      doc: APIDoc("审核报送：通过（approve）或退回补正（return，须写明理由）", body: DecisionInput.self, required: ["decision"],
                                  response: SubmissionQueries.Summary.self), use: decideAPI)
@@ -21,22 +21,25 @@ enum SubmissionsController {
 
     struct QueuePage: Encodable, Sendable {
         let rows: [SubmissionQueries.Summary]
+        let pager: Pager
         let status: String
     }
 
-    static func rows(_ req: Request) async throws -> [SubmissionQueries.Summary] {
+    static func rows(_ req: Request) async throws -> Paged<SubmissionQueries.Summary> {
         let status = (try? req.query.get(String.self, at: "status")).flatMap(Submission.Status.init(rawValue:))
         let all = (try? req.query.get(String.self, at: "status")) == "all"
-        return try await SubmissionQueries.queue(scope: try req.currentUser.scope, status: all ? nil : status ?? .submitted,
+        return try await SubmissionQueries.queue(scope: try req.currentUser.scope, status: all ? nil : status ?? .submitted, page: req.pageNumber,
                                                  today: req.application.clock.today, on: req.db)
     }
 
     @Sendable static func queue(req: Request) async throws -> View {
         let status = (try? req.query.get(String.self, at: "status")) ?? "submitted"
-        return try await req.renderPage("submissions/queue", title: "单位报送审核", content: QueuePage(rows: try await rows(req), status: status))
+        let paged = try await rows(req)
+        return try await req.renderPage("submissions/queue", title: "单位报送审核",
+                                        content: QueuePage(rows: paged.rows, pager: Pager(paged, path: "/app/submissions", query: ["status": status]), status: status))
     }
 
-    @Sendable static func queueAPI(req: Request) async throws -> [SubmissionQueries.Summary] { try await rows(req) }
+    @Sendable static func queueAPI(req: Request) async throws -> Paged<SubmissionQueries.Summary> { try await rows(req) }
 
     static func load(_ req: Request) async throws -> (Submission, SupervisedEntity) {
         guard let id = req.parameters.get("submissionID").flatMap(UUID.init(uuidString:)), let submission = try await Submission.find(id, on: req.db) else {

@@ -109,6 +109,7 @@ enum Navigation {
                 ("账号清理审核", "/app/admin/account-review", .usersManage),
                 ("节假日与工作日", "/app/admin/calendar", .calendarManage),
                 ("运行与故障日志", "/app/admin/system-log", .systemLogRead),
+                ("系统设置", "/app/admin/settings", .settingsManage),
             ]),
             ("工具", [("期限计算", "/app/calendar", .calendarRead)]),
             ("个人", [("我的账号", "/app/account", nil)]),

@@ -1,0 +1,48 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WeijianCore
+
+/// Settings of the installation the system administrator keeps (制度 九): the address staff and
+/// units reach the system at, printed on the units' credential letters (issue 11: the letter said
+/// 127.0.0.1, the address the clerk happened to use).
+struct SiteSettings: Sendable, Codable, Equatable {
+    /// e.g. `https://wsjd.example.gov.cn`; nil until the administrator sets it.
+    var publicURL: String?
+
+    static let key = "site"
+
+    static func load(on db: any Database) async throws -> SiteSettings {
+        guard let json = try await db.sql.select().column("value").from("system_settings").where("key", .equal, key).first()?
+            .decode(column: "value", as: String.self) else { return SiteSettings() }
+        return (try? JSONDecoder().decode(SiteSettings.self, from: Data(json.utf8))) ?? SiteSettings()
+    }
+
+    /// Checks and normalises: an http(s) address without path, query or trailing slash.
+    static func validated(publicURL raw: String?) throws -> SiteSettings {
+        var errors = ValidationCollector()
+        guard let text = errors.text(raw, field: "系统访问地址", max: 200) else {
+            try errors.check()
+            return SiteSettings(publicURL: nil)
+        }
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), let host = url.host, !host.isEmpty,
+              url.path.isEmpty, url.query == nil else {
+            throw ValidationError(field: "系统访问地址", code: "url", message: "应为以 https:// 或 http:// 开头的网址，不带路径，如 https://wsjd.example.gov.cn")
+        }
+        return SiteSettings(publicURL: trimmed)
+    }
+
+    func save(by caller: Caller) async throws {
+        let before = try await SiteSettings.load(on: caller.db)
+        let json = String(decoding: try JSONEncoder.sorted.encode(self), as: UTF8.self)
+        try await caller.db.writeTransaction { tx in
+            try await tx.sql.delete(from: "system_settings").where("key", .equal, Self.key).run()
+            try await tx.sql.insert(into: "system_settings").columns("key", "value", "updated_at", "updated_by")
+                .values(SQLBind(Self.key), SQLBind(json), SQLBind(caller.now), SQLBind(caller.actor.name)).run()
+            try await caller.audit("settings.site", target: ("settings", Self.key),
+                                   details: ["publicURL": "\(before.publicURL ?? "（未设置）") → \(publicURL ?? "（未设置）")"], on: tx)
+        }
+    }
+}
