@@ -17,7 +17,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         let candidate = try #require(candidates.first)
@@ -37,7 +37,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(candidates.isEmpty)
@@ -53,7 +53,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(candidates.isEmpty)
@@ -68,7 +68,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(candidates.isEmpty)
@@ -83,7 +83,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(candidates.map { [$0.first, $0.second] } == [[1, 2]])
@@ -99,7 +99,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         let candidate = try #require(candidates.first)
@@ -119,7 +119,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(candidates.map(\.reason) == [.sameCreditCode])
@@ -131,11 +131,11 @@ struct DuplicateMatcherTests {
         let records = (1...4).map { Self.record($0, "单位\($0)", "路\($0)号", "000000000000000000") }
 
         // when
-        let candidates = DuplicateMatcher(blockLimit: 3).candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions, blockLimit: 3).candidates(in: records)
 
         // then
         #expect(candidates.isEmpty)
-        #expect(DuplicateMatcher(blockLimit: 4).candidates(in: records).count == 6)
+        #expect(DuplicateMatcher(divisions: DuplicateDatasetTests.divisions, blockLimit: 4).candidates(in: records).count == 6)
     }
 
     @Test("Similar names next door are not a pair: house numbers must agree")
@@ -147,7 +147,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(candidates.isEmpty)
@@ -164,7 +164,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         let candidate = try #require(candidates.first)
@@ -200,7 +200,7 @@ struct DuplicateMatcherTests {
         ]
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(candidates.map { [$0.first, $0.second] } == [[2, 4], [1, 3]])
@@ -239,7 +239,7 @@ struct DuplicateMatcherTests {
         planted.insert([reentered, records.count - 1])
 
         // when
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = DuplicateMatcher(divisions: DuplicateDatasetTests.divisions).candidates(in: records)
 
         // then
         #expect(records.count > 20_000)

@@ -82,8 +82,8 @@ struct XLSXTests {
         #expect(XLSXWriter.styles.contains(#"<xf numFmtId="49" fontId="1""#))
     }
 
-    @Test("Written cells are formula-escaped and read back with the quote")
-    func escapesFormulas() throws {
+    @Test("Inline strings are never formulas, so cells are written and read back exactly as typed")
+    func writesFormulaLookingTextAsItIs() throws {
         // given
         let rows = [["=1+1", "-12.5", "@cmd", "+86"]]
 
@@ -91,7 +91,10 @@ struct XLSXTests {
         let back = try XLSXReader.read(XLSXWriter.write(header: ["a", "b", "c", "d"], rows: rows, sheetName: "s"))
 
         // then
-        #expect(back[1] == ["'=1+1", "-12.5", "'@cmd", "+86"])
+        #expect(back[1] == ["=1+1", "-12.5", "@cmd", "+86"])
+        let sheet = XLSXWriter.worksheet(header: ["a"], rows: [["=1+1"]])
+        #expect(sheet.contains(#"t="inlineStr"><is><t xml:space="preserve">=1+1</t>"#))
+        #expect(!sheet.contains("<f>"))
     }
 
     @Test("Characters XML 1.0 cannot hold are dropped; CR and underscores that look like escapes survive")
@@ -126,10 +129,11 @@ struct XLSXTests {
         let name = "A&B<单位>"
 
         // when
-        let workbook = XLSXWriter.workbook(sheetName: name)
+        let workbook = XLSXWriter.workbook(sheetNames: [name, "填写说明"])
 
         // then
-        #expect(workbook.contains(#"name="A&amp;B&lt;单位&gt;""#))
+        #expect(workbook.contains(#"name="A&amp;B&lt;单位&gt;" sheetId="1""#))
+        #expect(workbook.contains(#"name="填写说明" sheetId="2""#))
     }
 
     @Test("A 10,000-row workbook survives the round trip")

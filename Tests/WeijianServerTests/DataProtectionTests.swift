@@ -251,7 +251,7 @@ struct EncryptionFailureTests {
             let index = FieldKey(id: "i1", algorithm: "HMAC-SHA256", material: SymmetricKey(size: .bits256))
             let broken = FieldCrypto(keys: [], activeKeyID: "d-missing", indexKey: index)
             // when / then: the values are refused, instead of a row without its ID number and phone
-            #expect(throws: FieldCryptoError.self) { _ = try EntityRow.Values(valid, crypto: broken) }
+            #expect(throws: FieldCryptoError.self) { _ = try EntityRow.Values(valid, crypto: broken, divisions: .empty) }
         }
     }
 }

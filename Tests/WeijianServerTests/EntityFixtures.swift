@@ -19,7 +19,8 @@ extension Application {
     func makeEntity(_ input: EntityInput = .fixture(), inspectors: [UUID] = []) async throws -> SupervisedEntity {
         var input = input
         input.inspectors = inspectors.map(\.uuidString)
-        return try await EntityQueries.create(input, origin: .init(actor: .system, action: "create", comment: "", source: .internal), by: systemCaller)
+        return try await EntityQueries.create(input, origin: .init(actor: .system, action: "create", comment: "", source: .internal), by: systemCaller,
+                                              checkingDuplicates: false)
     }
 
     /// The system acting with unrestricted scope (what set-up code and commands do).

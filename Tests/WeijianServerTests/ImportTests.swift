@@ -39,7 +39,9 @@ struct ImportTests {
             #expect(report.issues.contains { $0.row == 5 && $0.column == "专业类别" })
             #expect(try await app.entityCount() == 0)
             let csvReport = String(decoding: report.csv, as: UTF8.self)
-            #expect(csvReport.contains("行号,列,规则,问题"))
+            #expect(csvReport.contains("行号,列,规则,规则代码,问题"))
+            #expect(csvReport.contains("3,统一社会信用代码,统一社会信用代码校验,creditCode.checksum,"))
+            #expect(csvReport.contains("5,单位名称,必填,required,"))
         }
     }
 

@@ -1,5 +1,5 @@
-/// The spelling differences that do not make two registry entries different: character width,
-/// spaces, bracket shapes, punctuation, Latin letter case.
+/// The spelling differences that do not make two registry entries different: traditional
+/// characters, character width, spaces, bracket shapes, punctuation, Latin letter case.
 enum ChineseTextFolding {
     static let openingBrackets: Set<Unicode.Scalar> = ["(", "[", "{", "【", "〔", "〖", "［", "｛"]
     static let closingBrackets: Set<Unicode.Scalar> = [")", "]", "}", "】", "〕", "〗", "］", "｝"]
@@ -11,9 +11,9 @@ enum ChineseTextFolding {
     static func fold(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         for original in text.unicodeScalars {
-            // Chinese characters, most of a name or an address, pass as they are (no property lookups).
+            // Chinese characters, most of a name or an address, are only simplified (no property lookups).
             if SearchTokenizer.isHan(original) {
-                result.append(original)
+                result.append(TraditionalChinese.simplified(original))
                 continue
             }
             var scalar = original

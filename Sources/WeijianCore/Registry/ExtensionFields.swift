@@ -93,7 +93,7 @@ public enum CategoryExtensions {
              ExtensionField("beds", "床位数", .integer),
              ExtensionField("radiationLicence", "放射诊疗许可", .yesNo)]
         case "ZY", "FS":
-            [ExtensionField("sector", "行业", .text(maxLength: 100)),
+            [ExtensionField("sector", "所属行业", .text(maxLength: 100)),
              hazards,
              ExtensionField("exposedWorkers", "接害人数", .integer)]
         default:

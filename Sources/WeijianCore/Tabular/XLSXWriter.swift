@@ -1,12 +1,13 @@
 import Foundation
 import ZIPFoundation
 
-/// Writes a one-sheet Excel workbook (.xlsx) for exports.
+/// Writes an Excel workbook (.xlsx) for exports and import templates.
 ///
 /// Every cell is an inline string in a Text-formatted (`@`) style, so credit codes, ID numbers and
 /// phone numbers with leading zeros stay exactly as written and are not turned into numbers, dates
-/// or scientific notation, even after a user edits them. Cells are formula-escaped like CSV
-/// exports. The header row is bold and frozen.
+/// or scientific notation, even after a user edits them. An inline string is never a formula, so
+/// cells are written as they are (no apostrophe before "=1+1", issue 11); CSV exports are escaped.
+/// The header row is bold and frozen.
 public enum XLSXWriter {
     static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     static let relationshipNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -23,14 +24,18 @@ public enum XLSXWriter {
     ///   - rows: The data rows; they need not all be as long as the header.
     ///   - sheetName: The tab's name, made acceptable to Excel by `sanitisedSheetName(_:)`.
     public static func write(header: [String], rows: [[String]], sheetName: String) throws -> Data {
+        try write(sheets: [(sheetName, header, rows)])
+    }
+
+    /// A workbook of several sheets, in order (the first is the one that opens).
+    public static func write(sheets: [(name: String, header: [String], rows: [[String]])]) throws -> Data {
         try package([
-            ("[Content_Types].xml", contentTypes),
+            ("[Content_Types].xml", contentTypes(count: sheets.count)),
             ("_rels/.rels", rootRelationships),
-            ("xl/workbook.xml", workbook(sheetName: sanitisedSheetName(sheetName))),
-            ("xl/_rels/workbook.xml.rels", workbookRelationships),
+            ("xl/workbook.xml", workbook(sheetNames: sheets.map { sanitisedSheetName($0.name) })),
+            ("xl/_rels/workbook.xml.rels", workbookRelationships(count: sheets.count)),
             ("xl/styles.xml", styles),
-            ("xl/worksheets/sheet1.xml", worksheet(header: header, rows: rows)),
-        ])
+        ] + sheets.enumerated().map { ("xl/worksheets/sheet\($0.offset + 1).xml", worksheet(header: $0.element.header, rows: $0.element.rows)) })
     }
 
     /// A zip package of the given parts, deflated, built in memory.
@@ -69,7 +74,7 @@ public enum XLSXWriter {
             xml += #"<row r="\#(rowNumber)">"#
             for (column, cell) in row.enumerated() where !cell.isEmpty {
                 let reference = CellReference.columnName(column) + String(rowNumber)
-                let text = OOXMLText.escapeCellText(FormulaEscaping.escape(cell))
+                let text = OOXMLText.escapeCellText(cell)
                 xml += #"<c r="\#(reference)" s="\#(style)" t="inlineStr"><is><t xml:space="preserve">\#(text)</t></is></c>"#
             }
             xml += "</row>"
@@ -78,30 +83,35 @@ public enum XLSXWriter {
         return xml
     }
 
-    static func workbook(sheetName: String) -> String {
+    static func workbook(sheetNames: [String]) -> String {
         declaration + #"<workbook xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)"><sheets>"#
-            + #"<sheet name="\#(OOXMLText.escapeAttribute(sheetName))" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            + sheetNames.enumerated().map { #"<sheet name="\#(OOXMLText.escapeAttribute($0.element))" sheetId="\#($0.offset + 1)" r:id="rId\#($0.offset + 1)"/>"# }.joined()
+            + "</sheets></workbook>"
     }
 
-    static let contentTypes = declaration
-        + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
-        + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
-        + #"<Default Extension="xml" ContentType="application/xml"/>"#
-        + #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
-        + #"<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
-        + #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
-        + "</Types>"
+    static func contentTypes(count: Int) -> String {
+        declaration
+            + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
+            + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
+            + #"<Default Extension="xml" ContentType="application/xml"/>"#
+            + #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
+            + (1...count).map { #"<Override PartName="/xl/worksheets/sheet\#($0).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"# }.joined()
+            + #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+            + "</Types>"
+    }
 
     static let rootRelationships = declaration
         + #"<Relationships xmlns="\#(packageRelationshipNamespace)">"#
         + #"<Relationship Id="rId1" Type="\#(relationshipNamespace)/officeDocument" Target="xl/workbook.xml"/>"#
         + "</Relationships>"
 
-    static let workbookRelationships = declaration
-        + #"<Relationships xmlns="\#(packageRelationshipNamespace)">"#
-        + #"<Relationship Id="rId1" Type="\#(relationshipNamespace)/worksheet" Target="worksheets/sheet1.xml"/>"#
-        + #"<Relationship Id="rId2" Type="\#(relationshipNamespace)/styles" Target="styles.xml"/>"#
-        + "</Relationships>"
+    static func workbookRelationships(count: Int) -> String {
+        declaration
+            + #"<Relationships xmlns="\#(packageRelationshipNamespace)">"#
+            + (1...count).map { #"<Relationship Id="rId\#($0)" Type="\#(relationshipNamespace)/worksheet" Target="worksheets/sheet\#($0).xml"/>"# }.joined()
+            + #"<Relationship Id="rId\#(count + 1)" Type="\#(relationshipNamespace)/styles" Target="styles.xml"/>"#
+            + "</Relationships>"
+    }
 
     /// Style 0 is the default, 1 is Text (number format 49, "@"), 2 is bold Text for the header.
     static let styles = declaration

@@ -41,6 +41,7 @@ enum Jobs {
         let cutoff = app.clock.now().addingTimeInterval(-Double(policy.idleTimeoutMinutes * 60))
         try await UserSession.query(on: app.db).filter(\.$lastSeenAt < cutoff).delete()
         try await ReplayGuard.purge(on: app.db, now: app.clock.now())
+        KeptUpload.purge(directory: app.weijianSettings.dataDirectory, now: app.clock.now())
         // Failure counts of names that are no account, once their lock (if any) has passed.
         try await app.db.sql.delete(from: "sign_in_throttle").where("updated_at", .lessThan, SQLBind(cutoff.addingTimeInterval(-Double(policy.lockoutMinutes * 60)))).run()
     }

@@ -35,6 +35,7 @@ enum Migrations {
             AddUniqueCreditCodeIndex(),
             AddAuditChainKey(),
             CreateRequestReplays(),
+            RekeyEntityDuplicates(divisions: app.codeTables.divisionIndex),
         ] as [any Migration])
     }
 

@@ -19,6 +19,8 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     _ = app.settingsCache
     app.keyStore = try KeyStore(directory: settings.keysDirectory, now: app.clock.now())
 
+    let root = settings.resourcesDirectory ?? app.directory.workingDirectory
+    app.codeTables = try CodeTables.load(root: root)
     try DatabaseSetup.configure(app, settings: settings, postgresSearchPath: postgresSchema)
     Migrations.register(in: app)
 
@@ -34,10 +36,8 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
     app.storage[Passwords.DummyHashKey.self] = try Bcrypt.hash(Passwords.oneTime(), cost: settings.passwordHashCost)
 
-    let root = settings.resourcesDirectory ?? app.directory.workingDirectory
     app.directory.viewsDirectory = (root as NSString).appendingPathComponent("Resources/Views") + "/"
     app.directory.publicDirectory = (root as NSString).appendingPathComponent("Public") + "/"
-    app.codeTables = try CodeTables.load(root: root)
     app.views.use(.leaf)
     // Parsed templates are cached (the signed-in home page ran at a tenth of a trivial route when
     // every request re-read them); WEIJIAN_TEMPLATE_RELOAD=1 reloads them while editing.

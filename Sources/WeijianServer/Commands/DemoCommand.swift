@@ -173,7 +173,7 @@ struct DemoLoader {
                 entity.unitCode = EntityQueries.unitCode(division: valid.division.value, sequence: sequence[valid.division.value]!)
                 entity.createdAt = now
                 entity.source = InformationSource.internal.rawValue
-                try EntityQueries.apply(valid, to: entity, crypto: crypto, now: now)
+                try EntityQueries.apply(valid, to: entity, crypto: crypto, divisions: app.codeTables.divisionIndex, now: now)
                 newEntities.append(entity)
                 if let department, let pool = inspectors[department], !pool.isEmpty {
                     newLinks.append((entity.id!, generator.pick(pool)))

@@ -79,7 +79,7 @@ enum DataQualityQueries {
         }
         let issues = found
         let records = units.map { DuplicateRecord(id: $0.id, name: $0.name, address: $0.operating_address, creditCode: $0.credit_code) }
-        let candidates = DuplicateMatcher().candidates(in: records)
+        let candidates = tables.duplicateMatcher.candidates(in: records)
         return try await db.writeTransaction { tx in
             let started = now.millis
             guard let row = try await tx.sql.insert(into: "quality_runs")

@@ -114,22 +114,32 @@ enum EntitiesController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let input = try req.content.decode(EntityInput.self)
-        do {
+        return try await saveForm(req, isNew: true, entityID: nil, input: input) {
             let entity = try await EntityQueries.create(input, origin: try origin(req, action: "create"), by: try req.caller)
             return try await req.redirect(to: "/app/entities/\(try entity.requireID())", flash: "已登记“\(entity.name)”，单位编码\(entity.unitCode)")
-        } catch let error as ValidationErrors {
-            return try await formError(req, isNew: true, entityID: nil, input: input, errors: error.errors)
-        } catch let error as ValidationError {
-            return try await formError(req, isNew: true, entityID: nil, input: input, errors: [error])
         }
     }
 
-    static func formError(_ req: Request, isNew: Bool, entityID: UUID?, input: EntityInput, errors: [ValidationError]) async throws -> Response {
-        var form = try await EntityPages.form(isNew: isNew, entityID: entityID, input: input, on: req.db)
-        form.errors = errors.map(\.description)
-        return try await req.renderPage("entities/form", title: isNew ? "登记被监督单位" : "修改被监督单位", content: form)
-            .encodeResponse(status: .unprocessableEntity, for: req)
+    /// Runs a save; bad input, or likely duplicates not yet confirmed, render the form again with
+    /// every problem named and the possible duplicates listed to open or confirm.
+    static func saveForm(_ req: Request, isNew: Bool, entityID: UUID?, input: EntityInput, action: () async throws -> Response) async throws -> Response {
+        let duplicates = DuplicatesFound()
+        return try await req.form("entities/form", title: isNew ? "登记被监督单位" : "修改被监督单位") {
+            do {
+                return try await action()
+            } catch let likely as EntityDuplicates.Likely {
+                duplicates.matches = likely.matches
+                throw ValidationError(field: "单位名称", code: "duplicate.likely", message: "可能与下列已登记的单位重复，请打开核对；不是同一单位的，勾选确认后再保存")
+            }
+        } invalid: { errors in
+            var form = try await EntityPages.form(isNew: isNew, entityID: entityID, input: input, on: req.db)
+            form.errors = errors.map(\.description)
+            form.duplicates = duplicates.matches
+            return form
+        }
     }
+
+    final class DuplicatesFound: @unchecked Sendable { var matches: [EntityDuplicates.Match] = [] }
 
     static func entity(_ req: Request) async throws -> SupervisedEntity {
         try await EntityQueries.visible(req.parameters.get("entityID").flatMap(UUID.init(uuidString:)), caller: try req.caller)
@@ -146,14 +156,10 @@ enum EntitiesController {
         let entity = try await entity(req)
         guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并，请修改合并后的单位") }
         let input = try req.content.decode(EntityInput.self)
-        do {
+        return try await saveForm(req, isNew: false, entityID: entity.id, input: input) {
             let changes = try await EntityQueries.update(entity, with: try EntityPages.keepingPersonalData(input, of: entity, crypto: req.fieldCrypto),
                                                          origin: try origin(req, action: "update"), by: try req.caller)
             return try await req.redirect(to: "/app/entities/\(try entity.requireID())", flash: changes.isEmpty ? "没有修改" : "已保存，修改了\(changes.count)项")
-        } catch let error as ValidationErrors {
-            return try await formError(req, isNew: false, entityID: entity.id, input: input, errors: error.errors)
-        } catch let error as ValidationError {
-            return try await formError(req, isNew: false, entityID: entity.id, input: input, errors: [error])
         }
     }
 
@@ -285,7 +291,8 @@ enum EntitiesController {
     @Sendable static func showAPI(req: Request) async throws -> Detail { try await detail(try await entity(req), on: req.db) }
 
     @Sendable static func createAPI(req: Request) async throws -> Response {
-        let entity = try await EntityQueries.create(try req.content.decode(EntityInput.self), origin: try origin(req, action: "create"), by: try req.caller)
+        let input = try req.content.decode(EntityInput.self)
+        let entity = try await EntityDuplicates.answeringAPI { try await EntityQueries.create(input, origin: try origin(req, action: "create"), by: try req.caller) }
         return try await detail(entity, on: req.db).encodeResponse(status: .created, for: req)
     }
 
@@ -293,7 +300,7 @@ enum EntitiesController {
         let entity = try await entity(req)
         guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并") }
         let input = try EntityPages.keepingPersonalData(try req.content.decode(EntityInput.self), of: entity, crypto: req.fieldCrypto)
-        try await EntityQueries.update(entity, with: input, origin: try origin(req, action: "update"), by: try req.caller)
+        _ = try await EntityDuplicates.answeringAPI { try await EntityQueries.update(entity, with: input, origin: try origin(req, action: "update"), by: try req.caller) }
         return try await detail(entity, on: req.db)
     }
 

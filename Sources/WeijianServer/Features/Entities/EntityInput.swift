@@ -32,15 +32,14 @@ struct EntityInput: Content, Sendable, Equatable {
     var area: String?
     var ext: [String: String]?
     var inspectors: [String]?
+    /// Units the clerk confirmed are not this one (the duplicate check at entry).
+    var notDuplicateOf: [String]?
 
     /// What registration cannot do without (the API documents these as required).
     static let requiredForRegistration = ["name", "operatingAddress", "divisionCode", "categoryCode"]
 
     /// The fields a unit may change through the portal (not its category, department or inspectors).
-    static let portalEditable: Set<String> = [
-        "name", "shortName", "legalRepName", "legalRepIDNumber", "legalRepPhone", "contactName", "contactPhone",
-        "registeredAddress", "operatingAddress", "township", "businessScope", "employees", "certifiedEmployees", "trainedEmployees", "ext",
-    ]
+    static let portalEditable: Set<String> = Set(EntityField.portal.map(\.key) + ["ext"])
 }
 
 /// The checked values of an `EntityInput`.
@@ -104,6 +103,11 @@ enum EntityValidation {
 
     static func check(_ input: EntityInput, context: Context) throws -> ValidatedEntity {
         var errors = ValidationCollector()
+        /// A field's trimmed text, checked against its description (`EntityField`): required, length.
+        func text(_ key: String) -> String? {
+            let described = EntityField.byKey[key]!
+            return text(input[keyPath: described.input], described.label, max: described.maxLength, required: described.required)
+        }
         func text(_ value: String?, _ field: String, max: Int, required: Bool = false) -> String? {
             let trimmed = value?.trimmed ?? ""
             if trimmed.isEmpty {
@@ -129,40 +133,40 @@ enum EntityValidation {
             }
             return number
         }
-        let name = text(input.name, "单位名称", max: 200, required: true)
-        let operatingAddress = text(input.operatingAddress, "经营地址", max: 300, required: true)
+        let name = text("name")
+        let operatingAddress = text("operatingAddress")
         var creditCode: CreditCode?
         var warnings: [String] = []
-        if let raw = text(input.creditCode, "统一社会信用代码", max: 18) {
+        if let raw = text("creditCode") {
             errors.run { creditCode = try CreditCode(raw) }
             warnings += creditCode?.warnings ?? []
         }
         var legalRepID: ResidentID?
-        if let raw = text(input.legalRepIDNumber, "法定代表人身份证号", max: 18) { errors.run { legalRepID = try ResidentID(raw, field: "法定代表人身份证号") } }
+        if let raw = text("legalRepIDNumber") { errors.run { legalRepID = try ResidentID(raw, field: "法定代表人身份证号") } }
         var legalRepPhone: PhoneNumber?
-        if let raw = text(input.legalRepPhone, "法定代表人电话", max: 20) { errors.run { legalRepPhone = try PhoneNumber(raw, field: "法定代表人电话") } }
+        if let raw = text("legalRepPhone") { errors.run { legalRepPhone = try PhoneNumber(raw, field: "法定代表人电话") } }
         var contactPhone: PhoneNumber?
-        if let raw = text(input.contactPhone, "联系电话", max: 20) { errors.run { contactPhone = try PhoneNumber(raw, field: "联系电话") } }
+        if let raw = text("contactPhone") { errors.run { contactPhone = try PhoneNumber(raw, field: "联系电话") } }
         var division: DivisionCode?
-        if let raw = text(input.divisionCode, "行政区划代码", max: 6, required: true) { errors.run { division = try context.tables.division(raw) } }
+        if let raw = text("divisionCode") { errors.run { division = try context.tables.division(raw) } }
         var economicType: String?
         errors.run { economicType = try context.tables.check(input.economicType, in: context.tables.economicTypes, field: "经济类型") }
         var industry: String?
         errors.run { industry = try context.tables.check(input.industry, in: context.tables.industries, field: "行业") }
         var category: SupervisionCategory?
-        if let code = text(input.categoryCode, "专业类别", max: 20, required: true) {
+        if let code = text("categoryCode") {
             if let found = context.categories[code], found.active { category = found } else {
                 errors.add(ValidationError(field: "专业类别", code: "category.unknown", message: "“\(code)”不是有效的专业类别代码"))
             }
         }
         var status = SupervisedEntity.Status.operating
-        if let raw = text(input.status, "经营状态", max: 20) {
+        if let raw = text("status") {
             if let found = SupervisedEntity.Status.allCases.first(where: { ($0.rawValue == raw || $0.chinese == raw) && $0 != .merged }) { status = found } else {
                 errors.add(ValidationError(field: "经营状态", code: "status", message: "应为在营、停业或注销"))
             }
         }
         var departmentID: UUID?
-        if let raw = text(input.departmentID, "责任科室", max: 40) {
+        if let raw = text("departmentID") {
             if let id = context.departments[raw] ?? UUID(uuidString: raw).flatMap({ context.departments[$0.uuidString] }) { departmentID = id } else {
                 errors.add(ValidationError(field: "责任科室", code: "department.unknown", message: "“\(raw)”不是在用的科室（填科室代码或名称）"))
             }
@@ -185,11 +189,7 @@ enum EntityValidation {
         }
         let latitude = coordinate(input.latitude, "纬度", range: -90...90)
         let longitude = coordinate(input.longitude, "经度", range: -180...180)
-        for (value, field, max) in [(input.shortName, "简称", 50), (input.legalRepName, "法定代表人（负责人）", 50), (input.contactName, "联系人", 50),
-                                    (input.registeredAddress, "注册地址", 300), (input.township, "乡镇（街道）", 100), (input.businessScope, "经营范围", 1000),
-                                    (input.area, "片区", 50)] {
-            _ = text(value, field, max: max)
-        }
+        for key in ["shortName", "legalRepName", "contactName", "registeredAddress", "township", "businessScope", "area"] { _ = text(key) }
         var extensionValues: [String: String] = [:]
         if let category { errors.run { extensionValues = try CategoryExtensions.validate(input.ext ?? [:], category: category.id ?? "") } }
         try errors.check()
@@ -198,15 +198,15 @@ enum EntityValidation {
             throw ValidationError(field: "输入", code: "required", message: "缺少必填项")
         }
         return ValidatedEntity(
-            name: name, shortName: text(input.shortName, "简称", max: 50), creditCode: creditCode,
-            legalRepName: text(input.legalRepName, "法定代表人（负责人）", max: 50), legalRepID: legalRepID, legalRepPhone: legalRepPhone,
-            contactName: text(input.contactName, "联系人", max: 50), contactPhone: contactPhone,
-            registeredAddress: text(input.registeredAddress, "注册地址", max: 300), operatingAddress: operatingAddress,
-            division: division, township: text(input.township, "乡镇（街道）", max: 100),
+            name: name, shortName: text("shortName"), creditCode: creditCode,
+            legalRepName: text("legalRepName"), legalRepID: legalRepID, legalRepPhone: legalRepPhone,
+            contactName: text("contactName"), contactPhone: contactPhone,
+            registeredAddress: text("registeredAddress"), operatingAddress: operatingAddress,
+            division: division, township: text("township"),
             latitude: latitude, longitude: longitude,
             economicType: economicType, industry: industry, category: category,
-            businessScope: text(input.businessScope, "经营范围", max: 1000), employees: employees, certifiedEmployees: certified,
-            trainedEmployees: trained, status: status, departmentID: departmentID, area: text(input.area, "片区", max: 50),
+            businessScope: text("businessScope"), employees: employees, certifiedEmployees: certified,
+            trainedEmployees: trained, status: status, departmentID: departmentID, area: text("area"),
             extensionValues: extensionValues, inspectorIDs: inspectorIDs, warnings: warnings)
     }
 }

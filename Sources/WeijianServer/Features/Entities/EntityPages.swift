@@ -34,6 +34,8 @@ enum EntityPages {
         let statuses: [Choice]
         let extFields: [ExtField]
         var errors: [String] = []
+        /// Registered units this one may duplicate (the check at entry).
+        var duplicates: [EntityDuplicates.Match] = []
     }
 
     static func categoryChoices(selected: String?, on db: any Database) async throws -> [Choice] {
@@ -67,25 +69,22 @@ enum EntityPages {
     }
 
     /// The form values of a stored unit; personal data is left blank and kept unless retyped.
+    /// A registered unit's values as the edit form shows them (personal data is never put in the form).
     static func input(of entity: SupervisedEntity, inspectors: [UUID]) -> EntityInput {
-        EntityInput(name: entity.name, shortName: entity.shortName, creditCode: entity.creditCode, legalRepName: entity.legalRepName,
-                    contactName: entity.contactName, registeredAddress: entity.registeredAddress, operatingAddress: entity.operatingAddress,
-                    divisionCode: entity.divisionCode, township: entity.township, latitude: entity.latitude.map { "\($0)" },
-                    longitude: entity.longitude.map { "\($0)" }, economicType: entity.economicType, industry: entity.industry,
-                    categoryCode: entity.categoryCode, businessScope: entity.businessScope, employees: entity.employees.map(String.init),
-                    certifiedEmployees: entity.certifiedEmployees.map(String.init), trainedEmployees: entity.trainedEmployees.map(String.init),
-                    status: entity.status.rawValue, departmentID: entity.departmentID?.uuidString, area: entity.area,
-                    ext: entity.extensionValues, inspectors: inspectors.map(\.uuidString))
+        var input = EntityInput()
+        for field in EntityField.all where field.personal == nil { input[keyPath: field.input] = field.stored(entity) }
+        input.ext = entity.extensionValues
+        input.inspectors = inspectors.map(\.uuidString)
+        return input
     }
 
     /// Personal fields left blank on an edit form keep their stored value.
     static func keepingPersonalData(_ input: EntityInput, of entity: SupervisedEntity, crypto: FieldCrypto) throws -> EntityInput {
         var merged = input
-        let fields = SupervisedEntity.encryptedFields
-        func open(_ cipher: String?, _ field: EncryptedField) throws -> String? { try cipher.map { try crypto.decrypt($0, context: field.context) } }
-        if merged.legalRepIDNumber?.trimmed.isEmpty ?? true { merged.legalRepIDNumber = try open(entity.legalRepIDCipher, fields[0]) }
-        if merged.legalRepPhone?.trimmed.isEmpty ?? true { merged.legalRepPhone = try open(entity.legalRepPhoneCipher, fields[1]) }
-        if merged.contactPhone?.trimmed.isEmpty ?? true { merged.contactPhone = try open(entity.contactPhoneCipher, fields[2]) }
+        for field in EntityField.all {
+            guard let personal = field.personal, merged[keyPath: field.input]?.trimmed.isEmpty ?? true else { continue }
+            merged[keyPath: field.input] = try entity.cipher(of: personal).map { try crypto.decrypt($0, context: personal.context) }
+        }
         return merged
     }
 

@@ -29,11 +29,16 @@ enum EntityQueries {
 
     /// Registers a new unit. The credit code must not belong to another unit already, and the unit
     /// must fall inside the caller's data scope: checked before anything is stored (issue 10).
-    static func create(_ input: EntityInput, origin: Origin, by caller: Caller) async throws -> SupervisedEntity {
+    /// `checkingDuplicates`: compare with the registry first (the check at entry); set-up code that
+    /// knows its data is new leaves it out.
+    static func create(_ input: EntityInput, origin: Origin, by caller: Caller, checkingDuplicates: Bool = true) async throws -> SupervisedEntity {
         let context = try await EntityValidation.context(tables: caller.tables, on: caller.db)
         let valid = try EntityValidation.check(input, context: context)
         try requireInScope(valid, caller: caller)
         try await requireUniqueCreditCode(valid.creditCode, except: nil, on: caller.db)
+        if checkingDuplicates {
+            try await EntityDuplicates.requireChecked(valid, except: nil, confirmed: input.notDuplicateOf, caller: caller)
+        }
         return try await caller.db.writeTransaction { tx in
             let entity = SupervisedEntity()
             entity.id = UUID()
@@ -41,7 +46,7 @@ enum EntityQueries {
             entity.unitCode = unitCode(division: valid.division.value, sequence: sequence)
             entity.createdAt = caller.now
             entity.source = origin.source.rawValue
-            try apply(valid, to: entity, crypto: caller.crypto, now: caller.now)
+            try apply(valid, to: entity, crypto: caller.crypto, divisions: caller.tables.divisionIndex, now: caller.now)
             do {
                 try await entity.create(on: tx)
             } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -53,6 +58,7 @@ enum EntityQueries {
             try await reindex(entity, on: tx)
             try await caller.audit("entity.create", target: ("entity", entity.id!.uuidString),
                                    details: ["name": entity.name, "unitCode": entity.unitCode], on: tx)
+            try await EntityDuplicates.recordConfirmed(entity.id!, different: input.notDuplicateOf, caller: caller.on(tx), on: tx)
             return entity
         }
     }
@@ -61,15 +67,18 @@ enum EntityQueries {
     /// its audit event (`auditAction`; nil when a larger event covers it, e.g. an import) commit together.
     @discardableResult
     static func update(_ entity: SupervisedEntity, with input: EntityInput, origin: Origin, by caller: Caller,
-                       auditAction: String? = "entity.update") async throws -> [Change] {
+                       auditAction: String? = "entity.update", checkingDuplicates: Bool = true) async throws -> [Change] {
         let context = try await EntityValidation.context(tables: caller.tables, on: caller.db)
         let valid = try EntityValidation.check(input, context: context)
         try requireInScope(valid, caller: caller)
         try await requireUniqueCreditCode(valid.creditCode, except: entity.id, on: caller.db)
         let entityID = try entity.requireID()
+        if checkingDuplicates, valid.name != entity.name || valid.operatingAddress != entity.operatingAddress {
+            try await EntityDuplicates.requireChecked(valid, except: entityID, confirmed: input.notDuplicateOf, caller: caller)
+        }
         let beforeInspectors = try await inspectorIDs(entityID, on: caller.db)
         let before = try snapshot(entity, inspectors: beforeInspectors, crypto: caller.crypto)
-        try apply(valid, to: entity, crypto: caller.crypto, now: caller.now)
+        try apply(valid, to: entity, crypto: caller.crypto, divisions: caller.tables.divisionIndex, now: caller.now)
         let changes = diff(before, try snapshot(entity, inspectors: valid.inspectorIDs, crypto: caller.crypto))
         guard !changes.isEmpty else { return [] }
         try await caller.db.writeTransaction { tx in
@@ -81,6 +90,7 @@ enum EntityQueries {
                 try await caller.audit(auditAction, target: ("entity", entityID.uuidString),
                                        details: ["name": entity.name, "fields": changes.map(\.field).joined(separator: "、")], on: tx)
             }
+            try await EntityDuplicates.recordConfirmed(entityID, different: input.notDuplicateOf, caller: caller.on(tx), on: tx)
         }
         return changes
     }
@@ -161,40 +171,34 @@ enum EntityQueries {
         }
     }
 
-    static func apply(_ valid: ValidatedEntity, to entity: SupervisedEntity, crypto: FieldCrypto, now: Date) throws {
-        try EntityRow.Values(valid, crypto: crypto).copy(into: entity, now: now)
+    static func apply(_ valid: ValidatedEntity, to entity: SupervisedEntity, crypto: FieldCrypto, divisions: DivisionIndex, now: Date) throws {
+        try EntityRow.Values(valid, crypto: crypto, divisions: divisions).copy(into: entity, now: now)
     }
 
-    /// The labelled values a change is compared on. Personal data is compared by value but the
-    /// history only says that it changed.
-    static func snapshot(_ entity: SupervisedEntity, inspectors: [UUID], crypto: FieldCrypto) throws -> [(String, String, Bool)] {
-        let fields = SupervisedEntity.encryptedFields
-        func open(_ cipher: String?, _ field: EncryptedField) throws -> String { try cipher.map { try crypto.decrypt($0, context: field.context) } ?? "" }
-        var values: [(String, String, Bool)] = [
-            ("单位名称", entity.name, false), ("简称", entity.shortName ?? "", false), ("统一社会信用代码", entity.creditCode ?? "", false),
-            ("法定代表人（负责人）", entity.legalRepName ?? "", false), ("法定代表人身份证号", try open(entity.legalRepIDCipher, fields[0]), true),
-            ("法定代表人电话", try open(entity.legalRepPhoneCipher, fields[1]), true), ("联系人", entity.contactName ?? "", false),
-            ("联系电话", try open(entity.contactPhoneCipher, fields[2]), true), ("注册地址", entity.registeredAddress ?? "", false),
-            ("经营地址", entity.operatingAddress, false), ("行政区划代码", entity.divisionCode, false), ("乡镇（街道）", entity.township ?? "", false),
-            ("纬度", entity.latitude.map { "\($0)" } ?? "", false), ("经度", entity.longitude.map { "\($0)" } ?? "", false),
-            ("经济类型", entity.economicType ?? "", false), ("行业", entity.industry ?? "", false), ("专业类别", entity.categoryCode, false),
-            ("经营范围", entity.businessScope ?? "", false), ("从业人员数", entity.employees.map(String.init) ?? "", false),
-            ("持健康证人数", entity.certifiedEmployees.map(String.init) ?? "", false), ("培训合格人数", entity.trainedEmployees.map(String.init) ?? "", false),
-            ("经营状态", entity.status.chinese, false), ("责任科室", entity.departmentID?.uuidString ?? "", false), ("片区", entity.area ?? "", false),
-            ("监督员", inspectors.map(\.uuidString).sorted().joined(separator: ","), false),
-        ]
+    /// The labelled values a change is compared on (from `EntityField`, then the inspectors and the
+    /// category's extension fields). Personal data is compared by value and shown masked.
+    static func snapshot(_ entity: SupervisedEntity, inspectors: [UUID], crypto: FieldCrypto) throws -> [(String, String, PersonalDataKind?)] {
+        var values: [(String, String, PersonalDataKind?)] = try EntityField.all.map { field in
+            if let personal = field.personal {
+                return (field.label, try entity.cipher(of: personal).map { try crypto.decrypt($0, context: personal.context) } ?? "", personal.kind)
+            }
+            return (field.label, field.shown?(entity) ?? field.stored(entity) ?? "", nil)
+        }
+        values.append(("监督员", inspectors.map(\.uuidString).sorted().joined(separator: ","), nil))
         let ext = entity.extensionValues
-        for field in CategoryExtensions.fields(forCategory: entity.categoryCode) { values.append((field.label, ext[field.key] ?? "", false)) }
+        for field in CategoryExtensions.fields(forCategory: entity.categoryCode) { values.append((field.label, ext[field.key] ?? "", nil)) }
         return values
     }
 
-    static func diff(_ before: [(String, String, Bool)], _ after: [(String, String, Bool)]) -> [Change] {
+    /// What changed. A natural person's datum is recorded masked on both sides (139****5678 →
+    /// 139****1234), so most reviews need no reveal and the history holds no plaintext.
+    static func diff(_ before: [(String, String, PersonalDataKind?)], _ after: [(String, String, PersonalDataKind?)]) -> [Change] {
         let old = Dictionary(before.map { ($0.0, $0) }, uniquingKeysWith: { first, _ in first })
         return after.compactMap { label, value, personal in
             let previous = old[label]?.1 ?? ""
             guard previous != value else { return nil }
-            return personal ? Change(field: label, from: previous.isEmpty ? "" : "（已加密）", to: value.isEmpty ? "（已清除）" : "（已更改）")
-                : Change(field: label, from: previous, to: value)
+            guard let personal else { return Change(field: label, from: previous, to: value) }
+            return Change(field: label, from: previous.isEmpty ? "" : personal.mask(previous), to: value.isEmpty ? "（已清除）" : personal.mask(value))
         }
     }
 

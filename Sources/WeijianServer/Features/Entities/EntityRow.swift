@@ -45,7 +45,7 @@ struct EntityRow: Sendable {
 
         /// Encrypts the personal data, derives the search and duplicate keys. A failed encryption
         /// fails the write: a unit is never stored without the personal data it was given.
-        init(_ valid: ValidatedEntity, crypto: FieldCrypto) throws {
+        init(_ valid: ValidatedEntity, crypto: FieldCrypto, divisions: DivisionIndex) throws {
             let fields = SupervisedEntity.encryptedFields
             func seal(_ value: String?, _ field: EncryptedField) throws -> (String?, String?) {
                 guard let value else { return (nil, nil) }
@@ -77,8 +77,7 @@ struct EntityRow: Sendable {
             departmentID = valid.departmentID
             area = valid.area
             extensionJSON = Self.json(valid.extensionValues)
-            nameKey = EntityKeys.name(valid.name)
-            addressKey = EntityKeys.address(valid.operatingAddress)
+            (nameKey, addressKey) = EntityKeys.duplicateKeys(name: valid.name, address: valid.operatingAddress, divisions: divisions)
             pinyinKey = EntityKeys.pinyin(valid.name)
         }
 

@@ -78,6 +78,15 @@ public final class SupervisedEntity: Model, @unchecked Sendable {
         EncryptedField(table: schema, name: "contactPhone", kind: .phone, cipherColumn: "contact_phone_cipher", indexColumn: "contact_phone_index"),
     ]
 
+    /// The ciphertext a personal field is stored in.
+    func cipher(of field: EncryptedField) -> String? {
+        switch field.cipherColumn {
+        case "legal_rep_id_cipher": legalRepIDCipher
+        case "legal_rep_phone_cipher": legalRepPhoneCipher
+        default: contactPhoneCipher
+        }
+    }
+
     var extensionValues: [String: String] {
         get { (try? JSONDecoder().decode([String: String].self, from: Data(extensionJSON.utf8))) ?? [:] }
         set { extensionJSON = String(decoding: (try? JSONEncoder.sorted.encode(newValue)) ?? Data("{}".utf8), as: UTF8.self) }

@@ -8,33 +8,9 @@ import WeijianCore
 /// or XLSX with the template's Chinese headers. Every row is validated as the form validates it;
 /// nothing is stored unless every row is valid.
 enum EntityImport {
-    static let columns: [ImportColumn] = [
-        .init(header: "单位名称", required: true, example: "福州市鼓楼区阳光宾馆有限公司"),
-        .init(header: "简称", required: false, example: "阳光宾馆"),
-        .init(header: "统一社会信用代码", required: false, example: "91350100M000100Y43"),
-        .init(header: "法定代表人（负责人）", required: false, example: "张三"),
-        .init(header: "法定代表人身份证号", required: false, example: "11010519491231002X"),
-        .init(header: "法定代表人电话", required: false, example: "13800138000"),
-        .init(header: "联系人", required: false, example: "李四"),
-        .init(header: "联系电话", required: false, example: "0591-87654321"),
-        .init(header: "注册地址", required: false, example: "福州市鼓楼区五四路12号"),
-        .init(header: "经营地址", required: true, example: "福州市鼓楼区五四路12号"),
-        .init(header: "行政区划代码", required: true, example: "350102"),
-        .init(header: "乡镇（街道）", required: false, example: "东街街道"),
-        .init(header: "纬度", required: false, example: ""),
-        .init(header: "经度", required: false, example: ""),
-        .init(header: "经济类型", required: false, example: "173"),
-        .init(header: "行业", required: false, example: "61"),
-        .init(header: "专业类别", required: true, example: "GG0101"),
-        .init(header: "经营范围", required: false, example: "住宿"),
-        .init(header: "从业人员数", required: false, example: "20"),
-        .init(header: "持健康证人数", required: false, example: "20"),
-        .init(header: "培训合格人数", required: false, example: "18"),
-        .init(header: "经营状态", required: false, example: "在营"),
-        .init(header: "片区", required: false, example: "一片区"),
-        .init(header: "责任科室", required: false, example: "GGWS"),
-        .init(header: "监督员", required: false, example: "zhangsan"),
-    ]
+    /// The unit's fields (`EntityField`) and the inspectors, in the template's order.
+    static let columns: [ImportColumn] = EntityField.all.map { ImportColumn(header: $0.label, required: $0.required, example: $0.example, note: $0.rule) }
+        + [ImportColumn(header: EntityField.inspectorsHeader, required: false, example: "zhangsan", note: "监督员的用户名，多个用顿号分隔；须是在用的本所人员")]
 
     /// Extension fields by their label (床位数, 供水类型 …), across categories.
     static let extensionColumns: [String: String] = {
@@ -45,7 +21,10 @@ enum EntityImport {
         return map
     }()
 
-    static var template: [[String]] { ImportHeaders.template(columns, extra: extensionColumns.keys.sorted()) }
+    static var template: [String] { ImportHeaders.template(columns, extra: extensionColumns.keys.sorted()) }
+    static var notes: [[String]] {
+        ImportHeaders.notes(columns, extra: extensionColumns.keys.sorted(), extraNote: "专业信息：只填本单位专业类别用到的项，其他留空")
+    }
 
     /// Where each column is in the file, looked up once per import: hashing the Chinese headers
     /// for every cell of every row showed in the import's profile.
@@ -64,16 +43,13 @@ enum EntityImport {
             guard let position, position < row.count else { return nil }
             return row[position].trimmed.nilIfEmpty
         }
-        let c = layout.positions.map(value(at:))
+        var input = EntityInput()
+        for (field, position) in zip(EntityField.all, layout.positions) { input[keyPath: field.input] = value(at: position) }
+        input.inspectors = value(at: layout.positions.last ?? nil)?.components(separatedBy: CharacterSet(charactersIn: ",，、;； ")).filter { !$0.isEmpty }
         var ext: [String: String] = [:]
         for (key, position) in layout.extensions { if let text = value(at: position) { ext[key] = text } }
-        // In the order of `columns`.
-        return EntityInput(name: c[0], shortName: c[1], creditCode: c[2], legalRepName: c[3], legalRepIDNumber: c[4], legalRepPhone: c[5],
-                           contactName: c[6], contactPhone: c[7], registeredAddress: c[8], operatingAddress: c[9], divisionCode: c[10],
-                           township: c[11], latitude: c[12], longitude: c[13], economicType: c[14], industry: c[15], categoryCode: c[16],
-                           businessScope: c[17], employees: c[18], certifiedEmployees: c[19], trainedEmployees: c[20], status: c[21],
-                           departmentID: c[23], area: c[22], ext: ext,
-                           inspectors: c[24].map { $0.components(separatedBy: CharacterSet(charactersIn: ",，、;； ")).filter { !$0.isEmpty } })
+        input.ext = ext
+        return input
     }
 
     struct Options: Sendable {
@@ -87,6 +63,7 @@ enum EntityImport {
     /// by hand; one audit event records the import.
     static func run(data: Data, filename: String, options: Options, by caller: Caller) async throws -> ImportReport {
         let (actor, crypto, tables, db, now) = (caller.actor, caller.crypto, caller.tables, caller.db, caller.now)
+        let divisions = tables.divisionIndex
         var (header, rows, report) = ImportHeaders.read(data, filename: filename, kind: .units, dryRun: options.dryRun)
         guard report.isValid else { return report }
         let (index, headerIssues) = ImportHeaders.map(header, columns: columns, extra: Set(extensionColumns.keys))
@@ -147,6 +124,9 @@ enum EntityImport {
         report.issues.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         report.created = creates.count
         report.updated = updates.count
+        if report.isValid && options.dryRun {
+            report.warnings = try await likelyDuplicates(creates, caller: caller)
+        }
         guard report.isValid, !options.dryRun else { return report }
 
         let batchID = UUID()
@@ -167,7 +147,7 @@ enum EntityImport {
             @Sendable func prepare(_ batch: [(unitCode: String, value: ValidatedEntity)]) -> Task<[EntityRow], any Error> {
                 Task {
                     try await Parallel.map(batch) { unitCode, value in
-                        Result { EntityRow(id: UUID(), unitCode: unitCode, source: .external, values: try EntityRow.Values(value, crypto: crypto), now: now) }
+                        Result { EntityRow(id: UUID(), unitCode: unitCode, source: .external, values: try EntityRow.Values(value, crypto: crypto, divisions: divisions), now: now) }
                     }.map { try $0.get() }
                 }
             }
@@ -209,6 +189,54 @@ enum EntityImport {
         report.committed = true
         report.batchID = batchID.uuidString
         return report
+    }
+
+    /// Rows of a trial run that may duplicate a registered unit or another row of the file (the
+    /// duplicate check at entry, issue 11): warnings, not errors — the clerk decides.
+    static func likelyDuplicates(_ rows: [(Int, ValidatedEntity)], caller: Caller) async throws -> [ImportReport.Issue] {
+        guard !rows.isEmpty else { return [] }
+        let divisions = caller.tables.divisionIndex
+        let keys = rows.map { EntityKeys.duplicateKeys(name: $0.1.name, address: $0.1.operatingAddress, divisions: divisions) }
+        struct Block: Hashable { let name: String; let division: String }
+        let blocks = Array(Set(zip(keys, rows).compactMap { $0.0.0.isEmpty ? nil : Block(name: $0.0.0, division: $0.1.1.division.value) }))
+        let addresses = Array(Set(keys.map(\.1).filter { !$0.isEmpty }))
+        var registered: [UUID: (name: String, address: String, unitCode: String)] = [:]
+        func read(_ condition: (any SQLPredicateBuilder) -> Void) async throws {
+            let query = caller.db.sql.select().columns("id", "name", "operating_address", "unit_code").from(SupervisedEntity.schema)
+                .where("status", .notEqual, SQLBind(SupervisedEntity.Status.merged.rawValue))
+            condition(query)
+            for row in try await query.all() {
+                registered[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "name", as: String.self),
+                                                                         try row.decode(column: "operating_address", as: String.self),
+                                                                         try row.decode(column: "unit_code", as: String.self))
+            }
+        }
+        // The same indexed blocks as the check at entry (EntityDuplicates.likely), a chunk at a time.
+        for chunk in blocks.chunked(200) {
+            try await read { query in
+                _ = query.where { group in
+                    chunk.reduce(group) { group, block in
+                        group.orWhere { $0.where("name_key", .equal, SQLBind(block.name)).where("division_code", .equal, SQLBind(block.division)) }
+                    }
+                }
+            }
+        }
+        for chunk in addresses.chunked(500) {
+            try await read { _ = $0.where("address_key", .in, SQLBind.group(Array(chunk))) }
+        }
+        // Records are told apart by id: negative for the file's rows, the index of the registered unit otherwise.
+        let units = Array(registered)
+        let records = rows.map { DuplicateRecord(id: -$0.0, name: $0.1.name, address: $0.1.operatingAddress, creditCode: $0.1.creditCode?.value) }
+            + units.enumerated().map { DuplicateRecord(id: $0.offset, name: $0.element.value.name, address: $0.element.value.address, creditCode: nil) }
+        var issues: [ImportReport.Issue] = []
+        for candidate in caller.tables.duplicateMatcher.candidates(in: records) where candidate.first < 0 || candidate.second < 0 {
+            // A pair of the file's rows is reported on the later row, naming the earlier one.
+            let (row, other) = candidate.first < 0 && candidate.second < 0 ? (max(-candidate.first, -candidate.second), -min(-candidate.first, -candidate.second))
+                : candidate.first < 0 ? (-candidate.first, candidate.second) : (-candidate.second, candidate.first)
+            let what = other < 0 ? "本文件第\(-other)行" : "已登记的“\(units[other].value.name)”（单位编码\(units[other].value.unitCode)，\(units[other].value.address)）"
+            issues.append(.init(row: row, column: "单位名称", rule: "duplicate.likely", message: "可能与\(what)是同一单位，请核对；确认不是同一单位的可照常导入"))
+        }
+        return issues.sorted { $0.row < $1.row }
     }
 
     /// Units already registered under these credit codes (merged units excluded).

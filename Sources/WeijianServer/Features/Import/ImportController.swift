@@ -15,8 +15,12 @@ enum ImportController {
     struct Page: Encodable, Sendable {
         var report: ImportReport?
         var shownIssues: [ImportReport.Issue] = []
+        var shownWarnings: [ImportReport.Issue] = []
         var reportID = ""
         var kind = "units"
+        /// A file that passed its trial run, kept for an hour: the real import is one click.
+        var upload = ""
+        var updateExisting = false
         var errors: [String] = []
     }
 
@@ -29,22 +33,32 @@ enum ImportController {
         var mode: String?
         var updateExisting: String?
         var file: File?
+        /// The token of a file that passed its trial run (instead of choosing it again).
+        var upload: String?
     }
 
     @Sendable static func upload(req: Request) async throws -> Response {
         let upload = try req.content.decode(Upload.self)
-        guard let kind = ImportReport.Kind(rawValue: upload.kind ?? ""), let file = upload.file, file.data.readableBytes > 0 else {
+        let kept = try upload.upload?.trimmed.nilIfEmpty.map { try KeptUpload.load($0, req: req) }
+        let file = upload.file.flatMap { $0.data.readableBytes > 0 ? (name: $0.filename, data: Data(buffer: $0.data)) : nil }
+            ?? kept.map { (name: $0.filename, data: $0.data) }
+        guard let kind = ImportReport.Kind(rawValue: upload.kind ?? kept?.kind ?? ""), let file else {
             return try await req.renderPage("import/import", title: "批量导入", content: Page(errors: ["文件：请选择要导入的CSV或Excel（.xlsx）文件"]))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let data = Data(buffer: file.data)
-        let options = EntityImport.Options(dryRun: upload.mode != "commit", updateExisting: upload.updateExisting == "on")
+        let updateExisting = upload.updateExisting == "on" || upload.updateExisting == "true"
+        let options = EntityImport.Options(dryRun: upload.mode != "commit", updateExisting: updateExisting)
         let caller = try req.caller
         let report = kind == .units
-            ? try await EntityImport.run(data: data, filename: file.filename, options: options, by: caller)
-            : try await LicenseImport.run(data: data, filename: file.filename, options: options, by: caller)
+            ? try await EntityImport.run(data: file.data, filename: file.name, options: options, by: caller)
+            : try await LicenseImport.run(data: file.data, filename: file.name, options: options, by: caller)
         let reportID = try saveReport(report, req: req)
-        let page = Page(report: report, shownIssues: Array(report.issues.prefix(1000)), reportID: reportID, kind: kind.rawValue)
+        var page = Page(report: report, shownIssues: Array(report.issues.prefix(1000)), shownWarnings: Array(report.warnings.prefix(1000)),
+                        reportID: reportID, kind: kind.rawValue, updateExisting: updateExisting)
+        if report.isValid && options.dryRun {
+            page.upload = try KeptUpload.save(file.data, filename: file.name, kind: kind.rawValue, req: req)
+        }
+        if report.committed, let token = upload.upload { KeptUpload.remove(token, req: req) }
         return try await req.renderPage("import/import", title: "批量导入", content: page)
             .encodeResponse(status: report.isValid ? .ok : .unprocessableEntity, for: req)
     }
@@ -75,12 +89,70 @@ enum ImportController {
     @Sendable static func template(req: Request) async throws -> Response {
         let kind = ImportReport.Kind(rawValue: req.parameters.get("kind") ?? "")
         guard let kind else { throw Abort(.notFound, reason: "模板不存在") }
-        let rows = kind == .units ? EntityImport.template : LicenseImport.template
+        let header = kind == .units ? EntityImport.template : LicenseImport.template
+        let notes = kind == .units ? EntityImport.notes : LicenseImport.notes
         var headers = HTTPHeaders()
         let xlsx = (try? req.query.get(String.self, at: "format")) == "xlsx"
         headers.add(name: .contentType, value: xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
         headers.add(name: .contentDisposition, value: "attachment; filename=\"\(kind.rawValue)-template.\(xlsx ? "xlsx" : "csv")\"")
-        let data = xlsx ? try XLSXWriter.write(header: rows[0], rows: Array(rows.dropFirst()), sheetName: kind.chinese) : CSVTable.write(rows)
+        // The first sheet has only the header: the example and the rules are on the second, so a
+        // sample row can never be imported by mistake (issue 11). The CSV template is the header alone.
+        let data = xlsx ? try XLSXWriter.write(sheets: [(kind.chinese, header, []), ("填写说明", ["列名", "是否必填", "填写规则", "示例"], notes)])
+            : CSVTable.write([header])
         return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}
+
+/// A file that passed its trial run, kept in the data folder for an hour under a random token so
+/// that the real import is one click (issue 11: the file had to be chosen again). Only the user
+/// who uploaded it may import it.
+enum KeptUpload {
+    struct Meta: Codable {
+        let owner: UUID
+        let filename: String
+        let kind: String
+        let sha256: String
+        let keptAt: Date
+    }
+
+    static let lifetime: TimeInterval = 3600
+
+    static func folder(_ req: Request) -> String { (req.settings.dataDirectory as NSString).appendingPathComponent("import-uploads") }
+
+    static func save(_ data: Data, filename: String, kind: String, req: Request) throws -> String {
+        let token = Sessions.randomToken(bytes: 18)
+        let folder = folder(req)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let meta = Meta(owner: try req.currentUser.id, filename: filename, kind: kind, sha256: ImportReport.sha256(data), keptAt: req.now)
+        try data.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(token + ".data")))
+        try JSONEncoder().encode(meta).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(token + ".json")))
+        return token
+    }
+
+    static func load(_ token: String, req: Request) throws -> (filename: String, kind: String, data: Data) {
+        let expired = ValidationError(field: "文件", code: "upload.expired", message: "试导入的文件已过期（保留1小时）或不存在，请重新选择文件")
+        guard token.count <= 40, token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { throw expired }
+        let base = (folder(req) as NSString).appendingPathComponent(token)
+        guard let metaData = FileManager.default.contents(atPath: base + ".json"), let meta = try? JSONDecoder().decode(Meta.self, from: metaData),
+              meta.owner == (try req.currentUser.id), req.now.timeIntervalSince(meta.keptAt) < lifetime,
+              let data = FileManager.default.contents(atPath: base + ".data"), ImportReport.sha256(data) == meta.sha256 else { throw expired }
+        return (meta.filename, meta.kind, data)
+    }
+
+    static func remove(_ token: String, req: Request) {
+        let base = (folder(req) as NSString).appendingPathComponent(token)
+        try? FileManager.default.removeItem(atPath: base + ".json")
+        try? FileManager.default.removeItem(atPath: base + ".data")
+    }
+
+    /// Removes kept files older than their hour (the hourly clean-up job).
+    static func purge(directory: String, now: Date) {
+        let folder = (directory as NSString).appendingPathComponent("import-uploads")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, now.timeIntervalSince(modified) > lifetime {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
     }
 }

@@ -11,6 +11,48 @@ struct ImportReport: Content, Sendable {
         let column: String
         let rule: String
         let message: String
+
+        /// The rule in words for the page (the code stays in the CSV report for scripts).
+        var ruleName: String { ImportReport.ruleName(rule) }
+
+        enum CodingKeys: String, CodingKey { case row, column, rule, message, ruleName }
+
+        init(row: Int, column: String, rule: String, message: String) {
+            self.row = row
+            self.column = column
+            self.rule = rule
+            self.message = message
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            (row, column, rule, message) = (try c.decode(Int.self, forKey: .row), try c.decode(String.self, forKey: .column),
+                                            try c.decode(String.self, forKey: .rule), try c.decode(String.self, forKey: .message))
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(row, forKey: .row)
+            try c.encode(column, forKey: .column)
+            try c.encode(rule, forKey: .rule)
+            try c.encode(message, forKey: .message)
+            try c.encode(ruleName, forKey: .ruleName)
+        }
+    }
+
+    /// Rules by the start of their code: the words staff read.
+    static let ruleNames: [(prefix: String, name: String)] = [
+        ("required", "必填"), ("length", "长度"), ("creditCode.taken", "信用代码已登记"), ("creditCode.duplicateInFile", "文件内重复"),
+        ("creditCode", "统一社会信用代码校验"), ("residentID", "身份证号校验"), ("phone", "电话号码格式"), ("date", "日期"),
+        ("integer", "整数"), ("decimal", "数字"), ("range", "取值范围"), ("coordinate", "经纬度范围"), ("count", "人数关系"),
+        ("choice", "可选值"), ("status", "可选值"), ("division", "行政区划代码"), ("code.unknown", "代码表"), ("category", "专业类别"),
+        ("department", "科室"), ("inspector", "监督员"), ("scope", "数据范围"), ("entity.unknown", "单位须已登记"),
+        ("licence.taken", "许可证号已登记"), ("licence.duplicateInFile", "文件内重复"), ("licence.otherUnit", "许可证号属于其他单位"), ("licence", "许可证"),
+        ("column", "表头"), ("file", "文件"), ("csv", "文件格式"), ("duplicate.likely", "疑似重复（提示）"), ("extension", "专业信息"),
+    ]
+
+    static func ruleName(_ code: String) -> String {
+        ruleNames.first { code == $0.prefix || code.hasPrefix($0.prefix + ".") || code.hasPrefix($0.prefix) }?.name ?? "输入规则"
     }
 
     enum Kind: String, Codable, Sendable {
@@ -26,6 +68,8 @@ struct ImportReport: Content, Sendable {
     var created = 0
     var updated = 0
     var issues: [Issue] = []
+    /// Findings that do not stop the import: rows that may duplicate a registered unit.
+    var warnings: [Issue] = []
     var dryRun: Bool
     var committed = false
     var batchID: String?
@@ -35,12 +79,14 @@ struct ImportReport: Content, Sendable {
     var summary: String {
         if !issues.isEmpty { return "共\(rows)行，发现\(issues.count)处问题，未导入任何数据。请修改后重新导入。" }
         if committed { return "已导入\(rows)行：新增\(created)户，更新\(updated)户。" }
-        return "试导入通过：共\(rows)行，将新增\(created)户、更新\(updated)户。尚未保存。"
+        let note = warnings.isEmpty ? "" : "其中\(Set(warnings.map(\.row)).count)行可能与已登记的单位重复，请核对提示。"
+        return "试导入通过：共\(rows)行，将新增\(created)户、更新\(updated)户。\(note)尚未保存。"
     }
 
     /// The report as a CSV file (UTF-8 with BOM) the user can download and work through.
     var csv: Data {
-        CSVTable.write([["行号", "列", "规则", "问题"]] + issues.map { [String($0.row), $0.column, $0.rule, $0.message] })
+        CSVTable.write([["行号", "列", "规则", "规则代码", "问题"]]
+                       + (issues + warnings).map { [String($0.row), $0.column, $0.ruleName, $0.rule, $0.message] })
     }
 
     static func sha256(_ data: Data) -> String { Hex.encode(SHA256.hash(data: data)) }
@@ -52,6 +98,8 @@ struct ImportColumn: Sendable {
     let header: String
     let required: Bool
     let example: String
+    /// The rule, in words, for the template's notes sheet.
+    var note: String = ""
 }
 
 enum ImportHeaders {
@@ -91,7 +139,14 @@ enum ImportHeaders {
     }
 
     /// A template: the header row (required columns marked *) and one example row.
-    static func template(_ columns: [ImportColumn], extra: [String] = []) -> [[String]] {
-        [columns.map { $0.header + ($0.required ? "*" : "") } + extra, columns.map(\.example) + extra.map { _ in "" }]
+    /// The header row of a template (required columns marked *); nothing else, so no sample row
+    /// can be imported as a real record.
+    static func template(_ columns: [ImportColumn], extra: [String] = []) -> [String] {
+        columns.map { $0.header + ($0.required ? "*" : "") } + extra
+    }
+
+    /// The template's second sheet: each column, whether it is required, its rule and an example.
+    static func notes(_ columns: [ImportColumn], extra: [String] = [], extraNote: String = "") -> [[String]] {
+        columns.map { [$0.header, $0.required ? "必填" : "", $0.note, $0.example] } + extra.map { [$0, "", extraNote, ""] }
     }
 }

@@ -9,17 +9,18 @@ import WeijianCore
 /// update existing records, when the row's term and scope are applied as a change event.
 enum LicenseImport {
     static let columns: [ImportColumn] = [
-        .init(header: "统一社会信用代码", required: false, example: "91350100M000100Y43"),
-        .init(header: "单位编码", required: false, example: ""),
-        .init(header: "许可证号", required: true, example: "闽卫公证字〔2026〕第0001号"),
-        .init(header: "许可类别", required: false, example: "GG0101"),
+        .init(header: "统一社会信用代码", required: false, example: "91350100M000100Y43", note: "与单位编码至少填一项，用来找到已登记的单位"),
+        .init(header: "单位编码", required: false, example: "350102000001", note: "与统一社会信用代码至少填一项"),
+        .init(header: "许可证号", required: true, example: "闽卫公证字〔2026〕第0001号", note: "不能与已登记的许可证号重复"),
+        .init(header: "许可类别", required: false, example: "GG0101", note: "专业类别代码，不填为单位的专业类别"),
         .init(header: "许可项目", required: false, example: "住宿"),
         .init(header: "发证机关", required: true, example: "卫生健康委员会"),
-        .init(header: "发证日期", required: true, example: "2026-03-01"),
-        .init(header: "有效期至", required: false, example: ""),
+        .init(header: "发证日期", required: true, example: "2026-03-01", note: "YYYY-MM-DD，不晚于今天"),
+        .init(header: "有效期至", required: false, example: "2030-02-28", note: "YYYY-MM-DD，不早于发证日期；不填按类别的有效年限计算"),
     ]
 
-    static var template: [[String]] { ImportHeaders.template(columns) }
+    static var template: [String] { ImportHeaders.template(columns) }
+    static var notes: [[String]] { ImportHeaders.notes(columns) }
 
     /// Imports as `caller`: a licence only for a unit in the caller's data scope.
     static func run(data: Data, filename: String, options: EntityImport.Options, by caller: Caller) async throws -> ImportReport {

@@ -85,6 +85,13 @@ enum SubmissionQueries {
         return flags
     }
 
+    /// What an information change would make of the unit (nil for other kinds of submission).
+    static func proposed(_ submission: Submission, entity: SupervisedEntity, crypto: FieldCrypto) throws -> EntityInput? {
+        guard submission.kind == .entityChange else { return nil }
+        let payload = try JSONDecoder().decode(Payload.self, from: Data(submission.payload.utf8))
+        return try merged(payload.entity ?? EntityInput(), onto: entity, crypto: crypto)
+    }
+
     /// The unit's current data with the proposed portal-editable changes laid over it.
     static func merged(_ proposal: EntityInput, onto entity: SupervisedEntity, crypto: FieldCrypto) throws -> EntityInput {
         var base = try EntityPages.keepingPersonalData(EntityPages.input(of: entity, inspectors: []), of: entity, crypto: crypto)
@@ -92,10 +99,7 @@ enum SubmissionQueries {
         func take(_ keyPath: WritableKeyPath<EntityInput, String?>) {
             if let value = proposal[keyPath: keyPath]?.trimmed, !value.isEmpty { base[keyPath: keyPath] = value }
         }
-        for keyPath in [\EntityInput.name, \.shortName, \.legalRepName, \.legalRepIDNumber, \.legalRepPhone, \.contactName, \.contactPhone,
-                        \.registeredAddress, \.operatingAddress, \.township, \.businessScope, \.employees, \.certifiedEmployees, \.trainedEmployees] {
-            take(keyPath)
-        }
+        for field in EntityField.portal { take(field.input) }
         if let ext = proposal.ext {
             var values = base.ext ?? [:]
             for (key, value) in ext where !value.trimmed.isEmpty { values[key] = value.trimmed }
@@ -118,7 +122,7 @@ enum SubmissionQueries {
         copy.createdAt = entity.createdAt
         let inspectors: [UUID] = []
         let before = try EntityQueries.snapshot(entity, inspectors: inspectors, crypto: crypto)
-        try EntityQueries.apply(valid, to: copy, crypto: crypto, now: entity.updatedAt)
+        try EntityQueries.apply(valid, to: copy, crypto: crypto, divisions: context.tables.divisionIndex, now: entity.updatedAt)
         copy.status = entity.status
         copy.departmentID = entity.departmentID
         copy.area = entity.area
@@ -216,7 +220,10 @@ enum SubmissionQueries {
     enum Decision: String { case approve, `return` }
 
     /// Approves (an entity change goes into the registry, with history) or returns with reasons.
-    static func decide(_ submission: Submission, decision: Decision, reason: String, entity: SupervisedEntity, by caller: Caller) async throws {
+    /// `notDuplicateOf`: units the reviewer confirmed are not this one, when its name or address
+    /// changes into a likely duplicate (the check at entry).
+    static func decide(_ submission: Submission, decision: Decision, reason: String, notDuplicateOf: [String]? = nil,
+                       entity: SupervisedEntity, by caller: Caller) async throws {
         let (crypto, db, now) = (caller.crypto, caller.db, caller.now)
         guard submission.status == .submitted else {
             throw ValidationError(field: "状态", code: "submission.state", message: "该报送\(submission.status.chinese)，不能再审核")
@@ -233,6 +240,7 @@ enum SubmissionQueries {
                 let payload = try JSONDecoder().decode(Payload.self, from: Data(submission.payload.utf8))
                 let proposed = try merged(payload.entity ?? EntityInput(), onto: entity, crypto: crypto)
                 var withInspectors = proposed
+                withInspectors.notDuplicateOf = notDuplicateOf
                 withInspectors.inspectors = try await EntityQueries.inspectorIDs(try entity.requireID(), on: tx).map(\.uuidString)
                 try await EntityQueries.update(entity, with: withInspectors,
                                                origin: .init(actor: actor, action: "portal", comment: "报送\(submission.number)第\(submission.version)版", source: .external),
@@ -414,11 +422,10 @@ enum SubmissionQueries {
         switch kind {
         case .entityChange:
             let e = payload.entity ?? EntityInput()
-            add("单位名称", e.name); add("简称", e.shortName); add("法定代表人（负责人）", e.legalRepName)
-            add("法定代表人身份证号", e.legalRepIDNumber.map(Masking.idNumber)); add("法定代表人电话", e.legalRepPhone.map(Masking.phone))
-            add("联系人", e.contactName); add("联系电话", e.contactPhone.map(Masking.phone)); add("注册地址", e.registeredAddress)
-            add("经营地址", e.operatingAddress); add("乡镇（街道）", e.township); add("经营范围", e.businessScope)
-            add("从业人员数", e.employees); add("持健康证人数", e.certifiedEmployees); add("培训合格人数", e.trainedEmployees)
+            for field in EntityField.portal {
+                let value = e[keyPath: field.input]
+                add(field.label, field.personal.map { personal in value.map(personal.kind.mask) } ?? value)
+            }
         case .licenceApplication, .licenceRenewal:
             add("申请类别", payload.categoryCode); add("申请许可项目", payload.scope); add("原许可证号", payload.licenceNumber)
         case .selfInspection:

@@ -52,6 +52,8 @@ enum SubmissionsController {
     struct DetailPage: Encodable, Sendable {
         let detail: SubmissionQueries.Detail
         let canDecide: Bool
+        /// Registered units the changed name or address may duplicate (the check at entry, issue 11).
+        var duplicates: [EntityDuplicates.Match] = []
         var errors: [String] = []
         var reason = ""
     }
@@ -59,7 +61,12 @@ enum SubmissionsController {
     static func page(_ req: Request, _ submission: Submission, _ entity: SupervisedEntity) async throws -> DetailPage {
         let detail = try await SubmissionQueries.detail(submission, entity: entity, crypto: req.fieldCrypto, tables: req.codeTables,
                                                         today: req.application.clock.today, on: req.db)
-        return DetailPage(detail: detail, canDecide: submission.status == .submitted)
+        var page = DetailPage(detail: detail, canDecide: submission.status == .submitted)
+        if page.canDecide, let proposed = try SubmissionQueries.proposed(submission, entity: entity, crypto: req.fieldCrypto), proposed.name != entity.name || proposed.operatingAddress != entity.operatingAddress {
+            page.duplicates = try await EntityDuplicates.likely(name: proposed.name ?? entity.name, address: proposed.operatingAddress ?? entity.operatingAddress,
+                                                                division: proposed.divisionCode ?? entity.divisionCode, except: entity.id, caller: try req.caller)
+        }
+        return page
     }
 
     @Sendable static func show(req: Request) async throws -> View {
@@ -70,6 +77,8 @@ enum SubmissionsController {
     struct DecisionInput: Content {
         var decision: String?
         var reason: String?
+        /// Units the reviewer confirmed are not the unit whose name or address changes.
+        var notDuplicateOf: [String]?
     }
 
     static func apply(_ req: Request) async throws -> Submission {
@@ -78,7 +87,8 @@ enum SubmissionsController {
         guard let decision = SubmissionQueries.Decision(rawValue: input.decision ?? "") else {
             throw ValidationError(field: "审核结论", code: "choice", message: "应为通过或退回补正")
         }
-        try await SubmissionQueries.decide(submission, decision: decision, reason: input.reason ?? "", entity: entity, by: try req.caller)
+        try await SubmissionQueries.decide(submission, decision: decision, reason: input.reason ?? "", notDuplicateOf: input.notDuplicateOf,
+                                           entity: entity, by: try req.caller)
         return submission
     }
 
@@ -87,7 +97,7 @@ enum SubmissionsController {
             let submission = try await apply(req)
             let message = submission.status == .approved ? "已审核通过\(submission.kind == .entityChange ? "，变更已写入单位档案" : "")" : "已退回补正，单位将收到通知"
             return try await req.redirect(to: "/app/submissions/\(try submission.requireID())", flash: message)
-        } catch let error as ValidationError {
+        } catch let error as any Error & CustomStringConvertible where error is ValidationError || error is EntityDuplicates.Likely {
             let (submission, entity) = try await load(req)
             var page = try await page(req, submission, entity)
             page.errors = [error.description]
@@ -98,7 +108,7 @@ enum SubmissionsController {
     }
 
     @Sendable static func decideAPI(req: Request) async throws -> SubmissionQueries.Summary {
-        let submission = try await apply(req)
+        let submission = try await EntityDuplicates.answeringAPI { try await apply(req) }
         return SubmissionQueries.summary(submission, entityName: "", today: req.application.clock.today)
     }
 

@@ -56,6 +56,19 @@ public struct CodeTables: Sendable {
     public let economicTypes: CodeTable
     public let industries: CodeTable
     public let institutionCategories: CodeTable
+    /// The divisions' names in long and short form, for duplicate matching.
+    public let divisionIndex: DivisionIndex
+
+    init(divisions: CodeTable, economicTypes: CodeTable, industries: CodeTable, institutionCategories: CodeTable) {
+        self.divisions = divisions
+        self.economicTypes = economicTypes
+        self.industries = industries
+        self.institutionCategories = institutionCategories
+        divisionIndex = DivisionIndex(entries: divisions.entries.map { ($0.code, $0.name, $0.parent) })
+    }
+
+    /// The duplicate matcher the weekly run and the check at entry share.
+    public var duplicateMatcher: DuplicateMatcher { DuplicateMatcher(divisions: divisionIndex) }
 
     static let empty = CodeTables(divisions: .init(title: "", entries: []), economicTypes: .init(title: "", entries: []),
                                   industries: .init(title: "", entries: []), institutionCategories: .init(title: "", entries: []))
