@@ -243,7 +243,7 @@ struct EntityTests {
             try await app.makeEntity(.fixture(name: "甲宾馆", creditCode: nil), inspectors: [leaving.id!])
             try await app.makeEntity(.fixture(name: "乙宾馆", creditCode: nil, address: "东街1号"), inspectors: [leaving.id!])
             // when
-            let moved = try await EntityQueries.handOver(from: leaving.id!, to: taking.id!, by: app.systemCaller).moved
+            let moved = try await EntityAssignment.handOver(from: leaving.id!, to: taking.id!, by: app.systemCaller).moved
             // then
             #expect(moved == 2)
             let mine = try await EntitySearch.list(.init(inspector: taking.id!.uuidString), scope: .unrestricted, on: app.db)

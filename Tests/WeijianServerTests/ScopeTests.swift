@@ -74,7 +74,7 @@ struct ScopeTests {
             let w = try await world(app)
             try await app.db.sql.insert(into: "entity_inspectors").columns("entity_id", "user_id").values(SQLBind(w.unitOfB.id!), SQLBind(w.inspectorA.id!)).run()
             // when
-            let result = try await EntityQueries.handOver(from: w.inspectorA.id!, to: w.head.id!, by: try await app.caller(for: w.head))
+            let result = try await EntityAssignment.handOver(from: w.inspectorA.id!, to: w.head.id!, by: try await app.caller(for: w.head))
             // then
             #expect(result.moved == 1)
             #expect(result.outOfScope == 1)

@@ -12,6 +12,7 @@ enum EntitiesController {
         web.endpoint(.GET, "app", "entities", "export", access: .permission(.dataExport), use: export)
         web.endpoint(.GET, "app", "entities", "new", access: .permission(.entitiesEdit), use: newForm)
         web.endpoint(.POST, "app", "entities", access: .permission(.entitiesEdit), use: create)
+        web.endpoint(.POST, "app", "entities", "assign", access: .permission(.entitiesAssign), use: assign)
         web.endpoint(.GET, "app", "entities", "handover", access: .permission(.entitiesAssign), use: handoverForm)
         web.endpoint(.POST, "app", "entities", "handover", access: .permission(.entitiesAssign), use: handover)
         web.endpoint(.GET, "app", "entities", ":entityID", access: .permission(.entitiesRead), use: show)
@@ -25,6 +26,9 @@ enum EntitiesController {
         api.endpoint(.POST, "entities", access: .permission(.entitiesEdit),
                      doc: APIDoc("登记被监督单位（须在本人数据范围内）", body: EntityInput.self, required: EntityInput.requiredForRegistration,
                                  response: Detail.self, status: .created), use: createAPI)
+        api.endpoint(.POST, "entities", "assign", access: .permission(.entitiesAssign),
+                     doc: APIDoc("批量指派责任科室、片区和监督员：选中的单位（target=selected, ids）或符合筛选条件的全部单位（target=filter, filters）",
+                                 body: EntityAssignment.Input.self, required: ["target"], response: EntityAssignment.Outcome.self), use: assignAPI)
         api.endpoint(.GET, "entities", ":entityID", access: .permission(.entitiesRead),
                      doc: APIDoc("单位档案（个人信息不返回）", response: Detail.self), use: showAPI)
         api.endpoint(.PUT, "entities", ":entityID", access: .permission(.entitiesEdit),
@@ -49,36 +53,76 @@ enum EntitiesController {
         let action: String
         let previousPage: Int
         let nextPage: Int
+        /// Bulk assignment (issue 11): offered to those who may assign, with the departments and
+        /// inspectors of their scope; what they chose is kept when it is refused.
+        let canAssign: Bool
+        var assignDepartments: [EntityPages.Choice] = []
+        var assignInspectors: [EntityPages.Choice] = []
+        var assignArea = ""
+        var selected: [String] = []
+        var errors: [String] = []
     }
 
-    static func listPage(_ req: Request, title: String, filters: EntitySearch.Filters, action: String) async throws -> View {
+    static func listPage(_ req: Request, title: String, filters: EntitySearch.Filters, action: String,
+                         assignment: EntityAssignment.Input? = nil, errors: [String] = []) async throws -> ListPage {
         let user = try req.currentUser
         let result = try await EntitySearch.list(filters, scope: user.scope, on: req.db)
-        let departments = try await Department.query(on: req.db).sort(\.$code).all()
-        var components = URLComponents()
-        components.queryItems = [("q", filters.q), ("category", filters.category), ("division", filters.division), ("area", filters.area),
-                                 ("department", filters.department), ("status", filters.status), ("grade", filters.grade), ("source", filters.source),
-                                 ("inspector", filters.inspector)]
-            .compactMap { name, value in value?.trimmed.nilIfEmpty.map { URLQueryItem(name: name, value: $0) } }
-        let page = ListPage(
+        // Disabled departments are left out of the choices (their units still show their name).
+        let departments = try await DepartmentQueries.all(activeOnly: true, on: req.db)
+        var page = ListPage(
             title: title, filters: filters, result: result,
             categories: try await EntityPages.categoryChoices(selected: filters.category, on: req.db),
             statuses: SupervisedEntity.Status.allCases.map { .init(value: $0.rawValue, label: $0.chinese, selected: $0.rawValue == filters.status) },
             departments: departments.map { .init(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == filters.department) },
-            canEdit: user.can(.entitiesEdit), canExport: user.can(.dataExport), query: components.percentEncodedQuery ?? "", action: action,
-            previousPage: result.page > 1 ? result.page - 1 : 0, nextPage: result.page < result.pages ? result.page + 1 : 0)
-        return try await req.renderPage("entities/list", title: title, content: page)
+            canEdit: user.can(.entitiesEdit), canExport: user.can(.dataExport), query: listQuery(filters), action: action,
+            previousPage: result.page > 1 ? result.page - 1 : 0, nextPage: result.page < result.pages ? result.page + 1 : 0,
+            canAssign: user.can(.entitiesAssign), errors: errors)
+        if page.canAssign {
+            page.assignDepartments = departments.filter { user.scope.allowsDepartment($0.id) }
+                .map { .init(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == assignment?.departmentID) }
+            page.assignInspectors = try await UserQueries.supervisors(in: user.scope, activeOnly: true, on: req.db).map {
+                .init(value: $0.id.uuidString, label: "\($0.displayName)（\($0.username)）\($0.department.isEmpty ? "" : " · " + $0.department)",
+                      selected: $0.id.uuidString == assignment?.inspector)
+            }
+            page.assignArea = assignment?.area ?? ""
+            page.selected = assignment?.ids ?? []
+        }
+        return page
     }
 
     @Sendable static func list(req: Request) async throws -> View {
-        try await listPage(req, title: "被监督单位", filters: try req.query.decode(EntitySearch.Filters.self), action: "/app/entities")
+        try await req.renderPage("entities/list", title: "被监督单位",
+                                 content: try await listPage(req, title: "被监督单位", filters: try req.query.decode(EntitySearch.Filters.self), action: "/app/entities"))
+    }
+
+    /// The filters as a query string, for paging, exports and returning to the list.
+    static func listQuery(_ filters: EntitySearch.Filters) -> String {
+        var components = URLComponents()
+        components.queryItems = filters.fields.compactMap { name, value in value?.trimmed.nilIfEmpty.map { URLQueryItem(name: name, value: $0) } }
+        return components.percentEncodedQuery ?? ""
+    }
+
+    /// Bulk assignment from the list; refused input shows the same list with the problems named.
+    @Sendable static func assign(req: Request) async throws -> Response {
+        let input = try req.content.decode(EntityAssignment.Input.self)
+        let filters = input.filters ?? .init()
+        return try await req.form("entities/list", title: "被监督单位") {
+            let outcome = try await EntityAssignment.assign(input, by: try req.caller)
+            return try await req.redirect(to: "/app/entities?" + listQuery(filters), flash: "已指派\(outcome.assigned)户单位")
+        } invalid: { errors in
+            try await listPage(req, title: "被监督单位", filters: filters, action: "/app/entities", assignment: input, errors: errors.map(\.description))
+        }
+    }
+
+    @Sendable static func assignAPI(req: Request) async throws -> EntityAssignment.Outcome {
+        try await EntityAssignment.assign(try req.content.decode(EntityAssignment.Input.self), by: try req.caller)
     }
 
     /// An inspector's own units (我的单位).
     @Sendable static func mine(req: Request) async throws -> View {
         var filters = try req.query.decode(EntitySearch.Filters.self)
         filters.inspector = try req.currentUser.id.uuidString
-        return try await listPage(req, title: "我的单位", filters: filters, action: "/app/entities/mine")
+        return try await req.renderPage("entities/list", title: "我的单位", content: try await listPage(req, title: "我的单位", filters: filters, action: "/app/entities/mine"))
     }
 
     @Sendable static func listAPI(req: Request) async throws -> EntitySearch.Result {
@@ -264,7 +308,7 @@ enum EntitiesController {
             return try await req.renderPage("entities/handover", title: "移交监管单位", content: try await handoverPage(req, errors: errors))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let result = try await EntityQueries.handOver(from: from, to: to, by: caller)
+        let result = try await EntityAssignment.handOver(from: from, to: to, by: caller)
         let name = choices.to.first { $0.value == to.uuidString }?.label ?? ""
         let rest = result.outOfScope > 0 ? "；另有\(result.outOfScope)户不在您的数据范围内，未移交" : ""
         return try await req.redirect(to: "/app/entities?inspector=\(to)", flash: "已将\(result.moved)户单位移交给\(name)\(rest)")

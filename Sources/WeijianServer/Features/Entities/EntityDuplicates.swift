@@ -59,7 +59,7 @@ enum EntityDuplicates {
         let found = caller.tables.duplicateMatcher.matches(for: DuplicateRecord(id: except ?? UUID(), name: name, address: address, creditCode: nil), among: others)
         guard !found.isEmpty else { return [] }
         let decided = try await confirmedDifferent(except, on: caller.db)
-        let departments = Dictionary(try await DepartmentQueries.all(on: caller.db).compactMap { d in d.id.map { ($0, d.name) } }, uniquingKeysWith: { a, _ in a })
+        let departments = try await DepartmentQueries.names(on: caller.db)
         let byID = Dictionary(try rows.map { (try $0.decode(column: "id", as: UUID.self), $0) }, uniquingKeysWith: { a, _ in a })
         return try found.filter { !decided.contains($0.second) }.prefix(10).compactMap { candidate in
             guard let row = byID[candidate.second] else { return nil }

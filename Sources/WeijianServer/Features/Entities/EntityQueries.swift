@@ -228,30 +228,6 @@ enum EntityQueries {
         try await EntitySearchIndex.reindex(entity, on: db)
     }
 
-    /// Hands the units of one inspector that lie in the caller's scope to another in one step (a
-    /// departing or disabled inspector's units). Returns how many moved and how many of the
-    /// inspector's units stayed because they are outside the caller's scope.
-    static func handOver(from: UUID, to: UUID, by caller: Caller) async throws -> (moved: Int, outOfScope: Int) {
-        try await caller.db.writeTransaction { tx in
-            var query = tx.sql.select().column(SQLColumn("id", table: "e")).from(SQLAlias(SQLIdentifier(SupervisedEntity.schema), as: SQLIdentifier("e")))
-                .join(SQLAlias(SQLIdentifier("entity_inspectors"), as: SQLIdentifier("i")), on: SQLColumn("entity_id", table: "i"), .equal, SQLColumn("id", table: "e"))
-                .where(SQLColumn("user_id", table: "i"), .equal, SQLBind(from))
-            let all = try await query.all().count
-            query = caller.scope.applyToUnits(query)
-            let ids = try await query.all().map { try $0.decode(column: "id", as: UUID.self) }
-            for id in ids {
-                try await tx.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(from)).run()
-                try await tx.sql.delete(from: "entity_inspectors").where("entity_id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(to)).run()
-                try await tx.sql.insert(into: "entity_inspectors").columns("entity_id", "user_id").values(SQLBind(id), SQLBind(to)).run()
-                try await record(entityID: id, origin: Origin(actor: caller.actor, action: "handover", comment: "", source: .internal),
-                                 changes: [Change(field: "监督员", from: from.uuidString, to: to.uuidString)], on: tx, now: caller.now)
-            }
-            try await caller.audit("entity.handover", target: ("user", from.uuidString),
-                                   details: ["to": to.uuidString, "count": "\(ids.count)", "outOfScope": "\(all - ids.count)"], on: tx)
-            return (ids.count, all - ids.count)
-        }
-    }
-
     // MARK: reading
 
     /// Masked contact phones of many units, for exports.

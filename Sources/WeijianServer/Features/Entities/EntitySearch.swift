@@ -23,6 +23,12 @@ enum EntitySearch {
         var narrows: Bool {
             [category, division, area, department, status, grade, source, inspector].contains { $0?.trimmed.isEmpty == false }
         }
+
+        /// Each filter by its parameter name (the page aside), in the form's order.
+        var fields: [(name: String, value: String?)] {
+            [("q", q), ("category", category), ("division", division), ("area", area), ("department", department), ("status", status),
+             ("grade", grade), ("source", source), ("inspector", inspector)]
+        }
     }
 
     struct Row: Content {
@@ -180,10 +186,7 @@ enum EntitySearch {
                 categories[try row.decode(column: "code", as: String.self)] = try row.decode(column: "name", as: String.self)
             }
         }
-        var departments: [UUID: String] = [:]
-        for row in try await db.sql.select().columns("id", "name").from(Department.schema).all() {
-            departments[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "name", as: String.self)
-        }
+        let departments = try await DepartmentQueries.names(on: db)
         return try rows.map { row in
             let category = try row.decode(column: "category_code", as: String.self)
             return Row(id: try row.decode(column: "id", as: UUID.self).uuidString, unitCode: try row.decode(column: "unit_code", as: String.self),
