@@ -516,7 +516,7 @@ class Context:
         return Account(username, created["oneTimePassword"], name, created["id"])
 
     def user_id(self, username: str) -> str:
-        users = self.api("sysadmin", "GET", "/users?q=" + urllib.parse.quote(username))
+        users = self.api("sysadmin", "GET", "/users?q=" + urllib.parse.quote(username))["rows"]
         found = [u["id"] for u in users if u["username"] == username]
         check(len(found) == 1, f"GET /users?q={username} should find that account once: {users}")
         return found[0]

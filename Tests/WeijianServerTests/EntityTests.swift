@@ -71,6 +71,24 @@ struct EntityTests {
         }
     }
 
+    @Test func theFormAsksEachKindOnlyItsOwnFields() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let browser = try await app.signIn(try await app.makeUser("info1", roles: [.infoOfficer]))
+            // when / then
+            try await app.testing().test(.GET, "/app/entities/new?category=GG0202", headers: browser.headers) { res async in
+                #expect(res.body.string.contains(#"name="ext[centralAirConditioning]""#))
+                #expect(!res.body.string.contains(#"name="ext[beds]""#))
+                #expect(!res.body.string.contains(#"name="ext[poolArea]""#))
+            }
+            try await app.testing().test(.GET, "/app/entities/new?category=GG0101", headers: browser.headers) { res async in
+                #expect(res.body.string.contains(#"name="ext[beds]""#))
+                #expect(!res.body.string.contains(#"name="ext[poolArea]""#))
+            }
+        }
+    }
+
     @Test func anotherDepartmentsUnitIsNeitherListedNorOpened() async throws {
         try await withTestApp { app in
             // given

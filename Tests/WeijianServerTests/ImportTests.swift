@@ -45,6 +45,21 @@ struct ImportTests {
         }
     }
 
+    @Test func aFieldTheKindDoesNotHaveIsNamedNotDropped() async throws {
+        try await withTestApp { app in
+            // given: a hairdresser with beds
+            let csv = """
+            \(Self.header)
+            福州金剪美发店,,王五,,鼓楼区五四路3号,350102,GG0202,3,2
+            """
+            // when
+            let report = try await Self.run(app, csv, dryRun: true)
+            // then
+            #expect(report.issues.map(\.column) == ["床位数"])
+            #expect(report.issues.first?.message == "“理发店”没有此项，请留空")
+        }
+    }
+
     @Test func aValidFileCommitsOnceWithOneAuditEventAndIsSearchable() async throws {
         try await withTestApp { app in
             // given

@@ -32,6 +32,7 @@ struct LicenseTests {
             // given
             let entity = try await app.makeEntity()
             let licence = try await Self.issue(app, entity)
+            app.clock.set(LocalDate("2030-03-01")!.noonInChina)
             // when
             try await LicenseQueries.apply(.init(event: "renew", eventDate: "2030-01-10"), to: licence, entity: entity, by: app.systemCaller)
             var error: ValidationErrors?
@@ -50,6 +51,53 @@ struct LicenseTests {
                 try await LicenseQueries.apply(.init(event: "renew", eventDate: "2030-03-01"), to: licence, entity: entity, by: app.systemCaller)
             } catch let caught as ValidationError { afterCancel = caught }
             #expect(afterCancel?.code == "licence.state")
+        }
+    }
+
+    @Test("Dates are checked against today and each other", arguments: [
+        ("2026-12-01", "2030-01-01", "", ""),
+        ("2030-01-01", "", "发证日期", "不能晚于2026-12-02"),
+        ("1986-12-31", "", "发证日期", "不能早于1987-01-01"),
+        ("2026-03-01", "2026-02-01", "有效期至", "应晚于2026-03-01"),
+        ("2026-03-01", "2035-01-01", "有效期至", "超过法定有效期4年（最迟2030-02-28）"),
+        ("2026-02-30", "", "发证日期", "应为有效日期，格式YYYY-MM-DD"),
+    ])
+    func licenceDates(issued: String, until: String, field: String, message: String) async throws {
+        try await withTestApp { app in
+            // given
+            app.clock.set(LocalDate("2026-12-02")!.noonInChina)
+            let entity = try await app.makeEntity()
+            // when
+            var refused: ValidationErrors?
+            do {
+                _ = try await LicenseQueries.issue(.init(number: "闽卫公证字〔2026〕第0009号", scope: "住宿", issuingOrgan: "卫生健康委员会", issueDate: issued,
+                                                         validUntil: until), entity: entity, by: app.systemCaller)
+            } catch let error as ValidationErrors { refused = error }
+            // then
+            if field.isEmpty {
+                #expect(refused == nil)
+            } else {
+                #expect(refused?.errors.map(\.description) == ["\(field)：\(message)"])
+                #expect(try await HealthLicense.query(on: app.db).count() == 0)
+            }
+        }
+    }
+
+    @Test func anEventCannotBeDatedInTheFutureOrBeforeTheIssue() async throws {
+        try await withTestApp { app in
+            // given
+            app.clock.set(LocalDate("2026-12-02")!.noonInChina)
+            let entity = try await app.makeEntity()
+            let licence = try await Self.issue(app, entity)
+            // when
+            var errors: [String] = []
+            for date in ["2026-12-03", "2026-02-28"] {
+                do {
+                    try await LicenseQueries.apply(.init(event: "reissue", eventDate: date), to: licence, entity: entity, by: app.systemCaller)
+                } catch let error as ValidationErrors { errors += error.errors.map(\.description) }
+            }
+            // then
+            #expect(errors == ["办理日期：不能晚于2026-12-02", "办理日期：不能早于2026-03-01"])
         }
     }
 

@@ -18,12 +18,15 @@ from harness import Account, Browser, Context, check, new_password
 from steps.registry import arrange_licence, arrange_unit
 
 
-def open_portal_account(b: Browser, entity_id: str, display_name: str) -> tuple[str, str]:
-    """On the officer's 单位门户账号 page: opens an account for the unit; returns the username and
-    one-time password that the printed letter shows."""
+def open_portal_account(b: Browser, entity_id: str, unit_name: str, display_name: str) -> tuple[str, str]:
+    """On the officer's 单位门户账号 page: finds the unit by name, chooses it and opens an account
+    for it; returns the username and one-time password that the printed letter shows."""
     b.open("/app/portal-accounts")
     check(b.h1() == "单位门户账号", f"/app/portal-accounts h1 {b.h1()!r}")
-    b.fill("entityID", entity_id)
+    b.fill("q", unit_name)
+    b.click_button("查找")
+    b.click_link(f"//table[@id='found']//a[contains(@href, 'entity={entity_id}')]")
+    check(unit_name in b.text("#open-account"), f"the form should name the chosen unit: {b.text('#open-account')!r}")
     b.fill("displayName", display_name)
     b.click_button("开通并打印告知书")
     username = b.text("[data-username]")
@@ -50,7 +53,7 @@ def arrange_portal_unit(ctx: Context, officer: Account, unit_name: str, address:
     """A unit with a portal account, its staff member signed in at the portal in a second browser;
     `officer` must be signed in in the main browser. Returns the unit's id and the unit's browser."""
     unit_id = arrange_unit(ctx, officer, unit_name, address, code_seed, **fields)
-    username, password = open_portal_account(ctx.b, unit_id, fields.get("contactName", "单位联系人"))
+    username, password = open_portal_account(ctx.b, unit_id, unit_name, fields.get("contactName", "单位联系人"))
     unit_browser = ctx.new_browser("unit")
     portal_first_sign_in(unit_browser, username, password, unit_name)
     return unit_id, unit_browser
@@ -65,7 +68,7 @@ def portal_change_request(ctx: Context) -> None:
     unit_id = arrange_unit(ctx, officer, unit_name, "福建省福州市鼓楼区温泉路18号", 2001,
                            contactName="林小姐", employees="25")
     b = ctx.b
-    username, password = open_portal_account(b, unit_id, "林小姐")
+    username, password = open_portal_account(b, unit_id, unit_name, "林小姐")
     b.shot("k1-letter")
     check(unit_name in b.body(), "the letter should name the unit")
     b.open("/app/portal-accounts")

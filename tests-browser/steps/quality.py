@@ -24,9 +24,33 @@ def merge_duplicates(ctx: Context) -> None:
     # name check keeps "仓山区" as a word ending in 山区, and that pair is never proposed.)
     arrange_unit(ctx, officer, KEPT, "福建省福州市台江区江滨中大道１２号", 3001, divisionCode="350103",
                  contactName="郑经理", contactPhone="13800138000", employees="12")
-    # The second source had no credit code.
-    arrange_unit(ctx, officer, ABSORBED, "台江区江滨中大道12号", 0, divisionCode="350103", creditCode="", employees="10")
     b = ctx.b
+    # The second spelling typed into the form is caught at entry: the form names the registered
+    # unit, keeps what was typed, and stores nothing until the clerk confirms or gives up.
+    b.open("/app/entities/new?category=GG0101")
+    b.fill("name", ABSORBED)
+    b.fill("operatingAddress", "台江区江滨中大道12号")
+    b.fill("divisionCode", "350103")
+    b.click_button("保存")
+    b.expect_status(422)
+    check(b.h1() == "登记被监督单位", f"a likely duplicate should keep the form, h1 {b.h1()!r}")
+    check(KEPT in b.text("#duplicates"), f"the form should name the registered unit: {b.text('#duplicates')!r}")
+    check(b.value("name") == ABSORBED, f"the form should keep the typed name, has {b.value('name')!r}")
+    b.shot("m0-duplicate-at-entry")
+    check(ctx.entities_found("月光") == 1, "a form stopped by the duplicate check must store nothing")
+    # The same spelling then arrives with an import from a second source (no credit code): the
+    # trial warns, and the import goes on, as a warning allows.
+    csv_path = ctx.files / "月光.csv"
+    csv_path.write_text("单位名称,经营地址,行政区划代码,专业类别,从业人员数\n"
+                        f"{ABSORBED},台江区江滨中大道12号,350103,GG0101,10\n", encoding="utf-8")
+    b.open("/app/import")
+    b.select_option_containing("kind", "被监督单位")
+    b.upload("file", csv_path)
+    b.click_button("试导入（只检查）")
+    warnings = b.rows("#warnings")
+    check(any(KEPT in r for r in warnings), f"the trial should warn of the registered unit: {warnings}")
+    b.click_button("确认无误，正式导入这个文件")
+    check("新增1户" in b.text("#report-summary"), f"the import should add the unit: {b.text('#report-summary')!r}")
     b.open("/app/quality")
     check(b.h1() == "数据清洗", f"/app/quality h1 {b.h1()!r}")
     b.click_button("立即检查")

@@ -193,17 +193,26 @@ def licence_change_needs_content(ctx: Context) -> None:
 
 
 def portal_account_needs_unit(ctx: Context) -> None:
-    """Opening a portal account without a unit is an error on the form, naming the field."""
-    ctx.signed_in_officer("q.officer", "信息员戊")
+    """A portal account is opened for a unit found by a search within the officer's scope: a search
+    that finds nothing says so; a name of spaces is an error on the form naming the field, and the
+    chosen unit stays chosen."""
+    officer = ctx.signed_in_officer("q.officer", "信息员戊")
+    unit_id = arrange_unit(ctx, officer, "福州市鼓楼区晨曦旅馆", "福建省福州市鼓楼区晨曦路3号", 4001)
     b = ctx.b
     b.open("/app/portal-accounts")
-    b.fill("entityID", "")
-    b.fill("displayName", "林小姐")
+    b.fill("q", "并不存在的单位")
+    b.click_button("查找")
+    check("没有找到" in b.body(), "a search that finds nothing should say so")
+    b.fill("q", "晨曦")
+    b.click_button("查找")
+    b.click_link(f"//table[@id='found']//a[contains(@href, 'entity={unit_id}')]")
+    b.fill("displayName", "   ")
     b.click_button("开通并打印告知书")
-    check(b.h1() == "单位门户账号", f"with no unit the form should show again with an error, h1 {b.h1()!r} "
+    check(b.h1() == "单位门户账号", f"with no name the form should show again with an error, h1 {b.h1()!r} "
           f"(HTTP {b.status()}, {b.messages()!r})")
-    b.expect_alert("单位")
+    b.expect_alert("使用人姓名")
     b.expect_status(422, 400)
+    check("晨曦旅馆" in b.text("#open-account"), "the chosen unit should stay chosen after the error")
 
 
 STEPS = [register_unit, licence, licence_form_keeps_input, licence_change_needs_content, portal_account_needs_unit]

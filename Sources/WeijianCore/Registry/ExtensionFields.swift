@@ -15,12 +15,23 @@ public struct ExtensionField: Sendable, Equatable {
     public let kind: Kind
     /// Required for a complete record: a blank value is reported by the data-quality run.
     public let required: Bool
+    /// The kinds of unit (category codes or their prefixes) that have this field; nil: every kind
+    /// of its top-level category (issue 11: a 理发店 was asked for 床位数 and 泳池面积).
+    public let kinds: [String]?
 
-    public init(_ key: String, _ label: String, _ kind: Kind, required: Bool = false) {
+    public init(_ key: String, _ label: String, _ kind: Kind, required: Bool = false, kinds: [String]? = nil) {
         self.key = key
         self.label = label
         self.kind = kind
         self.required = required
+        self.kinds = kinds
+    }
+
+    /// Whether units of category `code` have this field. A broader code (公共场所, 住宿与交际场所)
+    /// has every field one of its kinds has: the template and a form without a kind chosen yet.
+    public func applies(to code: String) -> Bool {
+        guard let kinds else { return true }
+        return kinds.contains { code.hasPrefix($0) || $0.hasPrefix(code) }
     }
 
     public var choices: [String] {
@@ -61,36 +72,44 @@ public struct ExtensionField: Sendable, Equatable {
     }
 }
 
-/// The extension fields of each top-level category (issue 3: 公共场所, 生活饮用水, 学校, 医疗卫生,
-/// 职业/放射). Categories without a list carry no extension fields.
+/// The extension fields of each category (issue 3: 公共场所, 生活饮用水, 学校, 医疗卫生, 职业/放射),
+/// each asked only of the kinds of unit that have it. Categories without a list carry none.
 public enum CategoryExtensions {
     static let hazards = ExtensionField("hazards", "危害因素", .text(maxLength: 200))
+    /// Accommodation (宾馆, 旅店, 招待所, 车马店) and bathhouses have beds.
+    static let lodging = ["GG0101", "GG0103", "GG0104", "GG0105", "GG0201"]
 
+    /// The fields of units of category `code`, in the order forms show them.
     public static func fields(forCategory code: String) -> [ExtensionField] {
-        switch CategoryNode.topLevel(of: code) {
+        allFields(ofTopLevel: CategoryNode.topLevel(of: code)).filter { $0.applies(to: code) }
+    }
+
+    /// The fields one kind or another of a top-level category has.
+    public static func allFields(ofTopLevel topLevel: String) -> [ExtensionField] {
+        switch topLevel {
         case "GG":
             [ExtensionField("centralAirConditioning", "集中空调", .yesNo),
-             ExtensionField("beds", "床位数", .integer),
-             ExtensionField("poolArea", "泳池面积（平方米）", .decimal)]
+             ExtensionField("beds", "床位数", .integer, kinds: lodging),
+             ExtensionField("poolArea", "泳池面积（平方米）", .decimal, kinds: ["GG0402"])]
         case "YS":
             [ExtensionField("supplyType", "供水类型", .choice(["集中式供水", "小型集中式供水", "二次供水", "涉水产品"]), required: true),
-             ExtensionField("designCapacity", "设计日供水量（立方米）", .decimal),
-             ExtensionField("actualCapacity", "实际日供水量（立方米）", .decimal),
-             ExtensionField("sourceType", "水源类型", .choice(["地表水", "地下水", "市政管网", "其他"])),
-             ExtensionField("disinfection", "消毒方式", .choice(["液氯", "次氯酸钠", "二氧化氯", "紫外线", "臭氧", "其他", "无"])),
-             ExtensionField("population", "服务人口", .integer)]
+             ExtensionField("designCapacity", "设计日供水量（立方米）", .decimal, kinds: ["YS01", "YS02", "YS03"]),
+             ExtensionField("actualCapacity", "实际日供水量（立方米）", .decimal, kinds: ["YS01", "YS02", "YS03"]),
+             ExtensionField("sourceType", "水源类型", .choice(["地表水", "地下水", "市政管网", "其他"]), kinds: ["YS01", "YS02"]),
+             ExtensionField("disinfection", "消毒方式", .choice(["液氯", "次氯酸钠", "二氧化氯", "紫外线", "臭氧", "其他", "无"]), kinds: ["YS01", "YS02", "YS03"]),
+             ExtensionField("population", "服务人口", .integer, kinds: ["YS01", "YS02", "YS03"])]
         case "XX":
             [ExtensionField("schoolType", "学校类型", .choice(["幼儿园", "小学", "初级中学", "高级中学", "完全中学", "九年一贯制学校", "十二年一贯制学校", "中等职业学校", "高等学校", "特殊教育学校", "其他"]), required: true),
              ExtensionField("stages", "学段", .text(maxLength: 50)),
              ExtensionField("students", "学生数", .integer),
-             ExtensionField("boarding", "寄宿", .yesNo),
+             ExtensionField("boarding", "寄宿", .yesNo, kinds: ["XX01", "XX03"]),
              ExtensionField("schoolDoctor", "校医", .choice(["专职", "兼职", "无"]))]
         case "YL":
             [ExtensionField("institutionCategory", "机构类别（WS 218）", .text(maxLength: 10), required: true),
-             ExtensionField("registrationNumber", "执业许可证登记号", .text(maxLength: 22)),
-             ExtensionField("filingNumber", "备案号", .text(maxLength: 40)),
+             ExtensionField("registrationNumber", "执业许可证登记号", .text(maxLength: 22), kinds: ["YL01", "YL03", "YL04", "YL05"]),
+             ExtensionField("filingNumber", "备案号", .text(maxLength: 40), kinds: ["YL02"]),
              ExtensionField("departments", "诊疗科目", .text(maxLength: 500)),
-             ExtensionField("beds", "床位数", .integer),
+             ExtensionField("beds", "床位数", .integer, kinds: ["YL01", "YL03", "YL04"]),
              ExtensionField("radiationLicence", "放射诊疗许可", .yesNo)]
         case "ZY", "FS":
             [ExtensionField("sector", "所属行业", .text(maxLength: 100)),
@@ -99,6 +118,12 @@ public enum CategoryExtensions {
         default:
             []
         }
+    }
+
+    /// Fields of the top-level category that units of `code` do not have but `values` fills in
+    /// (an import row giving a 理发店 床位数): the import names them instead of dropping them.
+    public static func inapplicable(_ values: [String: String], category code: String) -> [ExtensionField] {
+        allFields(ofTopLevel: CategoryNode.topLevel(of: code)).filter { !$0.applies(to: code) && !(values[$0.key] ?? "").trimmed.isEmpty }
     }
 
     /// Validates every extension value of a category at once; unknown keys are dropped.

@@ -40,7 +40,7 @@ enum CategoriesController {
             return Row(code: code, name: node.name, parent: node.parentCode ?? "", depth: node.parentCode == nil ? 0 : code.count <= 4 ? 1 : 2,
                        licensing: node.licensing.rawValue, licensingName: node.licensing.chinese, validYears: node.validYears.map(String.init) ?? "",
                        reviewYears: node.reviewYears.map(String.init) ?? "", renewalLeadDays: node.renewalLeadDays, pattern: node.licenceNumberPattern ?? "",
-                       active: node.active, extensionFields: node.parentCode == nil ? CategoryExtensions.fields(forCategory: code).map(\.label).joined(separator: "、") : "")
+                       active: node.active, extensionFields: CategoryExtensions.fields(forCategory: code).map(\.label).joined(separator: "、"))
         }
     }
 

@@ -16,7 +16,7 @@ enum EntityImport {
     static let extensionColumns: [String: String] = {
         var map: [String: String] = [:]
         for (code, _) in SupervisionCategoryDefaults.topLevel {
-            for field in CategoryExtensions.fields(forCategory: code) { map[field.label] = field.key }
+            for field in CategoryExtensions.allFields(ofTopLevel: code) { map[field.label] = field.key }
         }
         return map
     }()
@@ -79,6 +79,10 @@ enum EntityImport {
             let rowInput = input(row, layout: layout)
             do {
                 let value = try EntityValidation.check(rowInput, context: context)
+                let foreign = CategoryExtensions.inapplicable(rowInput.ext ?? [:], category: value.category.id ?? "")
+                if !foreign.isEmpty {
+                    throw ValidationErrors(foreign.map { ValidationError(field: $0.label, code: "extension.kind", message: "“\(value.category.name)”没有此项，请留空") })
+                }
                 try EntityQueries.requireInScope(value, caller: caller)
                 return (rowNumber, rowInput, .success(value))
             } catch let error as ValidationErrors {

@@ -35,11 +35,13 @@ enum LicenseQueries {
         let number = checkedNumber(input.number, pattern: category.licenceNumberPattern, errors: &errors)
         let organ = input.issuingOrgan?.trimmed ?? ""
         if !organs.contains(organ) { errors.add(ValidationError(field: "发证机关", code: "organ", message: "应为\(organs.joined(separator: "或"))")) }
-        let issueDate = date(input.issueDate, field: "发证日期", required: true, errors: &errors)
-        var validUntil = date(input.validUntil, field: "有效期至", required: false, errors: &errors)
+        // Dates against today and each other (issue 11: a licence issued 2030-01-01 was saved as 有效).
+        let today = LocalDate(instant: now)
+        let issueDate = errors.date(input.issueDate, field: "发证日期", required: true, notAfter: today, notBefore: earliestIssue)
+        var validUntil = errors.date(input.validUntil, field: "有效期至")
         if validUntil == nil, let issueDate, let years = category.validYears { validUntil = LicenseTerms.validUntil(from: issueDate, years: years) }
-        if let issueDate, let validUntil, validUntil <= issueDate {
-            errors.add(ValidationError(field: "有效期至", code: "date.order", message: "应晚于发证日期"))
+        if let issueDate, let until = validUntil {
+            checkTerm(until, from: issueDate, years: category.validYears, errors: &errors)
         }
         let scope = input.scope?.trimmed ?? ""
         if scope.count > 500 { errors.add(ValidationError(field: "许可项目", code: "length", message: "不能超过500个字符")) }
@@ -87,7 +89,7 @@ enum LicenseQueries {
             throw ValidationError(field: "办理事项", code: "licence.state", message: "许可证\(licence.status.chinese)，不能\(kind.chinese)")
         }
         var errors = ValidationCollector()
-        let eventDate = date(input.eventDate, field: "办理日期", required: true, errors: &errors)
+        let eventDate = errors.date(input.eventDate, field: "办理日期", required: true, notAfter: LocalDate(instant: now), notBefore: LocalDate(licence.issueDate))
         let reason = input.reason?.trimmed ?? ""
         if kind.needsReason && reason.count < 2 { errors.add(ValidationError(field: "原因", code: "reason.required", message: "\(kind.chinese)必须写明原因")) }
         if reason.count > 500 { errors.add(ValidationError(field: "原因", code: "length", message: "不能超过500个字符")) }
@@ -108,13 +110,14 @@ enum LicenseQueries {
         case .renew:
             // 行政许可法 第五十条: the renewed term runs on from the old expiry.
             let start = LocalDate(licence.validUntil ?? "")?.adding(days: 1) ?? eventDate ?? LocalDate(instant: now)
-            let until = date(input.validUntil, field: "有效期至", required: false, errors: &errors)
+            let until = errors.date(input.validUntil, field: "有效期至")
                 ?? category?.validYears.map { LicenseTerms.validUntil(from: start, years: $0) }
             guard let until else {
                 errors.add(ValidationError(field: "有效期至", code: "required", message: "该类别无固定有效期，请填写延续后的有效期"))
                 try errors.check()
                 return
             }
+            checkTerm(until, from: start, years: category?.validYears, errors: &errors)
             set("有效期至", licence.validUntil ?? "", until.description)
             licence.validUntil = until.description
             if let years = category?.reviewYears {
@@ -178,17 +181,20 @@ enum LicenseQueries {
         return number
     }
 
-    static func date(_ raw: String?, field: String, required: Bool, errors: inout ValidationCollector) -> LocalDate? {
-        let text = raw?.trimmed ?? ""
-        if text.isEmpty {
-            if required { errors.add(ValidationError(field: field, code: "required", message: "必填，格式YYYY-MM-DD")) }
-            return nil
+    /// No health licence predates the 公共场所卫生管理条例 (1987); an earlier date is a typing slip.
+    static let earliestIssue = LocalDate(year: 1987, month: 1, day: 1)!
+    /// A term without a legal length is still bounded.
+    static let longestTermYears = 30
+
+    /// A term ends after it starts and within the category's legal length (延续 starts the day
+    /// after the old expiry).
+    static func checkTerm(_ until: LocalDate, from start: LocalDate, years: Int?, errors: inout ValidationCollector) {
+        if until <= start {
+            errors.add(ValidationError(field: "有效期至", code: "date.order", message: "应晚于\(start.description)"))
+        } else if case let limit = LicenseTerms.validUntil(from: start, years: years ?? longestTermYears), until > limit {
+            errors.add(ValidationError(field: "有效期至", code: "date.term",
+                                       message: years.map { "超过法定有效期\($0)年（最迟\(limit.description)）" } ?? "有效期不能超过\(longestTermYears)年（最迟\(limit.description)）"))
         }
-        guard let date = LocalDate(text) else {
-            errors.add(ValidationError(field: field, code: "date.format", message: "应为有效日期，格式YYYY-MM-DD"))
-            return nil
-        }
-        return date
     }
 
     static func requireUniqueNumber(_ number: String, except id: UUID?, on db: any Database) async throws {
