@@ -19,7 +19,7 @@ struct AuditTamperingTests {
     /// Ten events, sealed at 5 and at 10 (both in the database and in the witness file).
     func prepare(_ app: Application) async throws {
         for index in 1...10 {
-            try await AuditLog.record("test.event", actor: .system, target: ("test", String(index)), details: ["n": String(index)],
+            try await AuditLog.record(.numberingVoid, actor: .system, target: ("test", String(index)), details: ["n": String(index)],
                                       keys: app.keyStore, on: app.db, now: app.clock.now())
             if index == 5 || index == 10 { try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now()) }
         }
@@ -112,7 +112,7 @@ struct AuditTamperingTests {
         try await withTestApp { app in
             // given
             try await prepare(app)
-            try await AuditLog.record("test.late", actor: .system, keys: app.keyStore, on: app.db, now: app.clock.now())
+            try await AuditLog.record(.numberingVoid, actor: .system, keys: app.keyStore, on: app.db, now: app.clock.now())
             // when
             let fresh = try await AuditLog.verify(on: app.db, keys: app.keyStore, now: app.clock.now())
             let stale = try await AuditLog.verify(on: app.db, keys: app.keyStore, now: app.clock.now().addingTimeInterval(3 * Jobs.checkpointInterval))

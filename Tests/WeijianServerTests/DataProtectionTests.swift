@@ -109,7 +109,7 @@ struct DataProtectionTests {
 struct AuditLogTests {
     func record(_ app: Application, count: Int) async throws {
         for index in 1...count {
-            try await AuditLog.record("test.event", actor: .system, target: ("test", String(index)), details: ["n": String(index)], keys: app.keyStore, on: app.db, now: app.clock.now())
+            try await AuditLog.record(.numberingVoid, actor: .system, target: ("test", String(index)), details: ["n": String(index)], keys: app.keyStore, on: app.db, now: app.clock.now())
         }
     }
 
@@ -186,7 +186,7 @@ struct AuditLogTests {
                 for worker in 0..<8 {
                     group.addTask {
                         for index in 0..<10 {
-                            try await AuditLog.record("test.concurrent", actor: .system, target: ("w", "\(worker)-\(index)"), keys: app.keyStore, on: app.db, now: app.clock.now())
+                            try await AuditLog.record(.numberingVoid, actor: .system, target: ("w", "\(worker)-\(index)"), keys: app.keyStore, on: app.db, now: app.clock.now())
                         }
                     }
                 }
@@ -203,8 +203,8 @@ struct AuditLogTests {
         try await withTestApp { app in
             // given
             let auditor = try await app.makeUser("aud2", roles: [.auditor])
-            try await AuditLog.record("personal.reveal", actor: .system, target: ("staff", "x"), details: ["purpose": "执法联络"], keys: app.keyStore, on: app.db, now: app.clock.now())
-            try await AuditLog.record("login.success", actor: .system, keys: app.keyStore, on: app.db, now: app.clock.now())
+            try await AuditLog.record(.personalReveal, actor: .system, target: ("staff", "x"), details: ["purpose": "执法联络"], keys: app.keyStore, on: app.db, now: app.clock.now())
+            try await AuditLog.record(.loginSuccess, actor: .system, keys: app.keyStore, on: app.db, now: app.clock.now())
             let browser = try await app.signIn(auditor)
             // when / then
             for query in ["reveal", "%E6%9F%A5%E7%9C%8B%E4%B8%AA%E4%BA%BA%E4%BF%A1%E6%81%AF"] {
@@ -220,6 +220,47 @@ struct AuditLogTests {
         }
     }
 
+    @Test func anEventShowsItsObjectByNameItsDetailsAsPairsAndItsSource() async throws {
+        try await withTestApp { app in
+            // given: a unit registered by an officer over HTTP, and a command-line event
+            let auditor = try await app.makeUser("aud3", roles: [.auditor])
+            let entity = try await app.makeEntity(.fixture(name: "审计展示宾馆", creditCode: nil))
+            try await Caller.system(app).audit(.entityPrint, target: ("entity", entity.id!.uuidString), details: ["purpose": "存档", "unitCode": "350102000001"])
+            try await Caller.system(app).audit(.keysRotate, details: ["dataKey": "k2"])
+            let browser = try await app.signIn(auditor)
+            // when
+            try await app.testing().test(.GET, "/app/audit", headers: browser.headers) { res async in
+                // then
+                let html = res.body.string
+                #expect(html.contains("被监督单位：审计展示宾馆"), "the object by kind and name, not its id")
+                #expect(!html.contains(#"<a href="/app/entities/"#), "the auditor may not open units: no link to one")
+                #expect(html.contains("/app/audit?target=entity:\(entity.id!.uuidString)"), "a link to the object's events")
+                #expect(html.contains("<dt>查看目的</dt><dd>存档</dd>") && html.contains("<dt>单位编码</dt><dd>350102000001</dd>"))
+                #expect(html.contains("本机（命令行或定时任务）"), "an event without an address names its source")
+                #expect(html.contains(#"<strong id="total">"#))
+            }
+            try await app.testing().test(.GET, "/app/audit?target=entity:\(entity.id!.uuidString)", headers: browser.headers) { res async in
+                let html = res.body.string
+                #expect(html.contains("只看被监督单位“审计展示宾馆”的事件"))
+                #expect(html.contains("打印单位档案") && !html.contains("轮换密钥"))
+            }
+            try await app.testing().test(.GET, "/app/audit?target=nocolon", headers: browser.headers) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("对象：格式应为"))
+            }
+            // the API gives the same, with the total
+            let (_, token) = try await AccountController.issue(.init(name: "t", validDays: 1), userID: auditor.requireID(), by: app.systemCaller)
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: token)
+            try await app.testing().test(.GET, "/api/v1/audit/events?target=entity:\(entity.id!.uuidString)", headers: headers) { res async in
+                let events = try? res.content.decode(AuditController.Events.self)
+                #expect(events?.total == 2, "registered, then printed")
+                #expect(events?.rows.first?.object?.name == "审计展示宾馆")
+                #expect(events?.rows.first?.actionName == "打印单位档案")
+            }
+        }
+    }
+
     @Test func theAuditorSearchesTheLogAndTheSearchIsItselfAudited() async throws {
         try await withTestApp { app in
             // given
@@ -227,10 +268,10 @@ struct AuditLogTests {
             try await record(app, count: 3)
             let browser = try await app.signIn(auditor)
             // when
-            try await app.testing().test(.GET, "/app/audit?action=test", headers: browser.headers) { res async in
-                // then
+            try await app.testing().test(.GET, "/app/audit?action=" + "作废".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!, headers: browser.headers) { res async in
+                // then: found by its Chinese name, shown with it and its code
                 #expect(res.status == .ok)
-                #expect(res.body.string.contains("test.event"))
+                #expect(res.body.string.contains("作废编号") && res.body.string.contains("numbering.void"))
             }
             #expect(try await app.auditActions().last == "audit.read")
             try await app.testing().test(.GET, "/app/audit?from=2026-13-40", headers: browser.headers) { res async in

@@ -89,6 +89,48 @@ struct EntityTests {
         }
     }
 
+    @Test func codeFieldsAreChosenFromTheTablesNarrowedToTheJurisdiction() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let admin = try await app.signIn(try await app.makeUser("sys1", roles: [.sysadmin]))
+            let officer = try await app.makeUser("info1", roles: [.infoOfficer])
+            try await DataScopeGrant(userID: officer.id!, dimension: .department, value: "*", grantedBy: "test", at: app.clock.now()).create(on: app.db)
+            let browser = try await app.signIn(officer)
+            let beijing = #"<option value="110101">北京市东城区</option>"#
+            let gulou = #"<option value="350102">福建省福州市鼓楼区</option>"#
+            try await app.testing().test(.GET, "/app/entities/new?category=GG0101", headers: browser.headers) { res async in
+                let html = res.body.string
+                #expect(html.contains(#"list="division-codes""#) && html.contains(beijing) && html.contains(gulou), "no jurisdiction: the whole table")
+                #expect(html.contains(#"<select id="economicType" name="economicType">"#) && html.contains(#"<option value="173">173 私营有限责任（公司）</option>"#))
+                #expect(html.contains(#"list="industry-codes""#) && html.contains(#"<option value="61">住宿和餐饮业 › 住宿业</option>"#))
+            }
+            // when: a jurisdiction the table does not have is refused, naming the field
+            try await app.testing().test(.POST, "/app/admin/settings", headers: .formHeaders(cookie: admin.cookie),
+                                         body: form(["_csrf": admin.csrf, "jurisdiction": "359999"])) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("本所辖区：“359999”不在行政区划代码表"))
+            }
+            try await app.testing().test(.POST, "/app/admin/settings", headers: .formHeaders(cookie: admin.cookie),
+                                         body: form(["_csrf": admin.csrf, "jurisdiction": "350100"])) { res async in
+                #expect(res.status == .seeOther)
+            }
+            // then: the forms and the list filter offer the city's divisions only
+            for path in ["/app/entities/new?category=GG0101", "/app/entities"] {
+                try await app.testing().test(.GET, path, headers: browser.headers) { res async in
+                    #expect(res.body.string.contains(gulou), "\(path)")
+                    #expect(!res.body.string.contains(beijing), "\(path)")
+                }
+            }
+            // a unit whose stored economic type left the table keeps it, marked
+            let entity = try await app.makeEntity(.fixture(name: "旧代码宾馆", creditCode: nil))
+            try await app.db.sql.raw("UPDATE entities SET economic_type = '999' WHERE id = \(bind: entity.id!)").run()
+            try await app.testing().test(.GET, "/app/entities/\(entity.id!)/edit", headers: browser.headers) { res async in
+                #expect(res.body.string.contains(#"<option value="999" selected>999（代码表中没有，请改选）</option>"#))
+            }
+        }
+    }
+
     @Test func anotherDepartmentsUnitIsNeitherListedNorOpened() async throws {
         try await withTestApp { app in
             // given

@@ -33,4 +33,11 @@ public struct DivisionCode: Hashable, Sendable, CustomStringConvertible {
     public var provinceCode: String { String(value.prefix(2)) + "0000" }
     public var cityCode: String { String(value.prefix(4)) + "00" }
     public var level: Int { value.hasSuffix("0000") ? 1 : value.hasSuffix("00") ? 2 : 3 }
+
+    /// The part of a code its subdivisions share: `350100` → `3501`, `350000` → `35`, `350102` itself.
+    public static func significantPrefix(_ code: String) -> String {
+        var trimmed = Substring(code)
+        while trimmed.hasSuffix("00") { trimmed = trimmed.dropLast(2) }
+        return String(trimmed)
+    }
 }

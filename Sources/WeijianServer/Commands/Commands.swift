@@ -117,7 +117,7 @@ struct AuditVerifyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let result = try await AuditLog.verify(on: app.db, keys: app.keyStore)
-        try? await Caller.system(app).audit("audit.verify", outcome: result.isIntact ? .success : .failure,
+        try? await Caller.system(app).audit(.auditVerify, outcome: result.isIntact ? .success : .failure,
                                             details: ["events": String(result.eventsChecked), "problems": String(result.problems.count)])
         for warning in result.warnings { context.console.output(text: "注意：" + warning) }
         if result.isIntact {
@@ -149,7 +149,7 @@ struct KeysCommand: AsyncCommand {
             try await AuditLog.checkpoint(on: app.db, keys: app.keyStore, now: app.clock.now())
             let (dataKey, indexKey) = try app.keyStore.rotate(now: app.clock.now())
             let count = try await KeyRotation.reencryptAll(on: app.db, crypto: app.keyStore.fieldCrypto)
-            try await Caller.system(app).audit("keys.rotate", details: ["dataKey": dataKey, "indexKey": indexKey, "fields": String(count)])
+            try await Caller.system(app).audit(.keysRotate, details: ["dataKey": dataKey, "indexKey": indexKey, "fields": String(count)])
             await SystemLog.write(.info, category: "keys", "密钥已轮换：新数据密钥 \(dataKey)，重新加密 \(count) 个字段", on: app.db, now: app.clock.now())
             context.console.output(text: "密钥已轮换：数据密钥 \(dataKey)，盲索引密钥 \(indexKey)；已重新加密\(count)个字段。请立即备份密钥目录 \(app.keyStore.directory)。")
         default:

@@ -81,6 +81,8 @@ struct DemoLoader {
             policy.totpRequiredForStaff = false
             try await policy.save(on: db, by: actor, now: now)
         }
+        // The demo's units are in 福州市: its divisions are what the forms offer.
+        try await SiteSettings(jurisdiction: "350100").save(by: .system(app, actor: actor))
         var departmentIDs: [String: UUID] = [:]
         for department in Self.departments {
             let created = try await DepartmentQueries.create(code: department.code, name: department.name, isBusiness: department.business, by: .system(app, actor: actor))

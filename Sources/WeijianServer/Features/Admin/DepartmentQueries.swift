@@ -26,7 +26,7 @@ enum DepartmentQueries {
         let department = Department(code: code, name: name, isBusiness: isBusiness, now: now)
         try await db.writeTransaction { tx in
             try await department.create(on: tx)
-            try await caller.audit("department.create", target: ("department", try department.requireID().uuidString),
+            try await caller.audit(.departmentCreate, target: ("department", try department.requireID().uuidString),
                                       details: ["code": code, "name": name], on: tx)
         }
         return department
@@ -57,7 +57,7 @@ enum DepartmentQueries {
         guard !changes.isEmpty else { return }
         try await caller.db.writeTransaction { tx in
             try await department.save(on: tx)
-            try await caller.audit("department.update", target: ("department", id.uuidString), details: ["name": department.name, "changes": changes.joined(separator: "；")], on: tx)
+            try await caller.audit(.departmentUpdate, target: ("department", id.uuidString), details: ["name": department.name, "changes": changes.joined(separator: "；")], on: tx)
         }
     }
 
@@ -66,7 +66,7 @@ enum DepartmentQueries {
         department.active = active
         try await db.writeTransaction { tx in
             try await department.save(on: tx)
-            try await caller.audit(active ? "department.enable" : "department.disable",
+            try await caller.audit(active ? .departmentEnable : .departmentDisable,
                                       target: ("department", try department.requireID().uuidString), details: ["name": department.name], on: tx)
         }
     }

@@ -70,7 +70,7 @@ enum UserQueries {
                 try await StaffQueries.save(input.profile, userID: id, crypto: crypto, on: tx)
                 try await StaffQueries.reindex(userID: id, on: tx)
             }
-            try await caller.audit("user.create", target: ("user", id.uuidString),
+            try await caller.audit(.userCreate, target: ("user", id.uuidString),
                                       details: ["username": user.username, "roles": input.roles.map(\.rawValue).sorted().joined(separator: ",")],
                                       on: tx)
         }
@@ -118,7 +118,7 @@ enum UserQueries {
             }
             let after = try await facts(on: tx)
             let changes = zip(before, after).filter { $0.1 != $1.1 }.map { EntityQueries.Change(field: $0.0, from: $0.1, to: $1.1) }
-            try await caller.audit("user.update", target: ("user", userID.uuidString),
+            try await caller.audit(.userUpdate, target: ("user", userID.uuidString),
                                    details: ["username": user.username, "changes": changes.map { "\($0.field)：\($0.from.isEmpty ? "（空）" : $0.from) → \($0.to.isEmpty ? "（空）" : $0.to)" }.joined(separator: "；")],
                                    on: tx)
             return changes
@@ -164,7 +164,7 @@ enum UserQueries {
         try await db.writeTransaction { tx in
             try await user.save(on: tx)
             if !active { try await Sessions.endAll(userID: try user.requireID(), on: tx) }
-            try await caller.audit(active ? "user.enable" : "user.disable", target: ("user", try user.requireID().uuidString),
+            try await caller.audit(active ? .userEnable : .userDisable, target: ("user", try user.requireID().uuidString),
                                       details: ["username": user.username], on: tx)
         }
     }
@@ -191,7 +191,7 @@ enum UserQueries {
             try await Sessions.endAll(userID: try user.requireID(), on: tx)
             // Whoever had this account's credentials loses its tokens too.
             try await APIToken.query(on: tx).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
-            try await caller.audit("user.resetPassword", target: ("user", try user.requireID().uuidString),
+            try await caller.audit(.userResetPassword, target: ("user", try user.requireID().uuidString),
                                       details: ["username": user.username, "secondFactorReset": String(resetSecondFactor)], on: tx)
         }
         return password

@@ -103,7 +103,7 @@ enum DataQualityQueries {
                     ON CONFLICT (first_id, second_id) DO NOTHING
                     """).run()
             }
-            try await caller.audit("quality.run", target: ("quality_run", String(runID)),
+            try await caller.audit(.qualityRun, target: ("quality_run", String(runID)),
                                    details: ["trigger": trigger, "units": "\(units.count)", "duplicates": "\(candidates.count)"], on: tx)
             return RunSummary(id: runID, startedAt: Format.dateTime(now), trigger: trigger, units: units.count, duplicates: candidates.count,
                               gaps: issues.filter { $0.1 == "gap" }.count, errors: issues.filter { $0.1 == "error" }.count,
@@ -213,7 +213,7 @@ enum DataQualityQueries {
         try await db.writeTransaction { tx in
             try await tx.sql.update("duplicate_pairs").set("status", to: SQLBind("different")).set("decided_by", to: SQLBind(actor.name))
                 .set("decided_at", to: SQLBind(now.millis)).where("id", .equal, SQLBind(pairID)).run()
-            try await caller.audit("quality.different", target: ("duplicate_pair", "\(pairID)"), on: tx)
+            try await caller.audit(.qualityDifferent, target: ("duplicate_pair", "\(pairID)"), on: tx)
         }
     }
 
@@ -270,7 +270,7 @@ enum DataQualityQueries {
                                            changes: [.init(field: "经营状态", from: previousStatus.chinese, to: SupervisedEntity.Status.merged.chinese)], on: tx, now: now)
             try await EntitySearchIndex.remove(absorbedID, on: tx)
             try await EntityQueries.reindex(survivor, on: tx)
-            try await caller.audit("entity.merge", target: ("entity", survivorID.uuidString),
+            try await caller.audit(.entityMerge, target: ("entity", survivorID.uuidString),
                                       details: ["absorbed": absorbedID.uuidString, "merge": mergeID.uuidString, "moved": summary], on: tx)
         }
         return mergeID
@@ -315,7 +315,7 @@ enum DataQualityQueries {
                                            changes: [.init(field: "经营状态", from: SupervisedEntity.Status.merged.chinese, to: absorbed.status.chinese)], on: tx, now: now)
             try await EntityQueries.reindex(absorbed, on: tx)
             try await EntityQueries.reindex(survivor, on: tx)
-            try await caller.audit("entity.unmerge", target: ("entity", survivorID.uuidString),
+            try await caller.audit(.entityUnmerge, target: ("entity", survivorID.uuidString),
                                       details: ["absorbed": absorbedID.uuidString, "merge": mergeID.uuidString], on: tx)
         }
     }

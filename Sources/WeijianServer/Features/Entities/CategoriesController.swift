@@ -121,7 +121,7 @@ enum CategoriesController {
         node.active = existing == nil || input.active == "on"
         try await req.db.writeTransaction { tx in
             try await node.save(on: tx)
-            try await req.audit("category.save", target: ("category", code), details: ["name": name, "licensing": licensing!.rawValue], on: tx)
+            try await req.audit(.categorySave, target: ("category", code), details: ["name": name, "licensing": licensing!.rawValue], on: tx)
         }
         return try await req.redirect(to: "/app/categories", flash: existing == nil ? "已新增类别“\(name)”" : "已保存类别“\(name)”")
     }

@@ -47,6 +47,8 @@ enum EntitiesController {
         let categories: [EntityPages.Choice]
         let statuses: [EntityPages.Choice]
         let departments: [EntityPages.Choice]
+        /// The 行政区划 filter's choices.
+        let codes: CodeLists
         let canEdit: Bool
         let canExport: Bool
         let query: String
@@ -74,6 +76,7 @@ enum EntitiesController {
             categories: try await EntityPages.categoryChoices(selected: filters.category, on: req.db),
             statuses: SupervisedEntity.Status.allCases.map { .init(value: $0.rawValue, label: $0.chinese, selected: $0.rawValue == filters.status) },
             departments: departments.map { .init(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == filters.department) },
+            codes: try await CodeLists.load(req),
             canEdit: user.can(.entitiesEdit), canExport: user.can(.dataExport), query: listQuery(filters), action: action,
             previousPage: result.page > 1 ? result.page - 1 : 0, nextPage: result.page < result.pages ? result.page + 1 : 0,
             canAssign: user.can(.entitiesAssign), errors: errors)
@@ -153,7 +156,7 @@ enum EntitiesController {
         let category = try? req.query.get(String.self, at: "category")
         let user = try req.currentUser
         let input = EntityInput(categoryCode: category, departmentID: user.departmentID?.uuidString)
-        return try await req.renderPage("entities/form", title: "登记被监督单位", content: try await EntityPages.form(isNew: true, entityID: nil, input: input, on: req.db))
+        return try await req.renderPage("entities/form", title: "登记被监督单位", content: try await EntityPages.form(isNew: true, entityID: nil, input: input, on: req))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -176,7 +179,7 @@ enum EntitiesController {
                 throw ValidationError(field: "单位名称", code: "duplicate.likely", message: "可能与下列已登记的单位重复，请打开核对；不是同一单位的，勾选确认后再保存")
             }
         } invalid: { errors in
-            var form = try await EntityPages.form(isNew: isNew, entityID: entityID, input: input, on: req.db)
+            var form = try await EntityPages.form(isNew: isNew, entityID: entityID, input: input, on: req)
             form.errors = errors.map(\.description)
             form.duplicates = duplicates.matches
             return form
@@ -193,7 +196,7 @@ enum EntitiesController {
         let entity = try await entity(req)
         guard entity.status != .merged else { throw Abort(.conflict, reason: "该单位已被合并，请修改合并后的单位") }
         let input = EntityPages.input(of: entity, inspectors: try await EntityQueries.inspectorIDs(try entity.requireID(), on: req.db))
-        return try await req.renderPage("entities/form", title: "修改被监督单位", content: try await EntityPages.form(isNew: false, entityID: entity.id, input: input, on: req.db))
+        return try await req.renderPage("entities/form", title: "修改被监督单位", content: try await EntityPages.form(isNew: false, entityID: entity.id, input: input, on: req))
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
@@ -221,7 +224,7 @@ enum EntitiesController {
     /// The printable file: the same content without navigation or forms; printing is audited.
     @Sendable static func printable(req: Request) async throws -> View {
         let entity = try await entity(req)
-        try await req.audit("entity.print", target: ("entity", try entity.requireID().uuidString))
+        try await req.audit(.entityPrint, target: ("entity", try entity.requireID().uuidString))
         let content = try await file(req, entity)
         return try await req.view.render("entities/print", PrintContext(organisation: req.settings.organisationName, printedAt: Format.dateTime(req.now),
                                                                         printedBy: try req.currentUser.displayName, file: content))
@@ -252,7 +255,7 @@ enum EntitiesController {
         let crypto = req.fieldCrypto
         let value = try await req.db.writeTransaction { tx in
             let plain = try crypto.decrypt(cipher, context: field.context)
-            try await req.audit("personal.reveal", target: ("entity", try entity.requireID().uuidString), details: ["field": field.name, "purpose": purpose], on: tx)
+            try await req.audit(.personalReveal, target: ("entity", try entity.requireID().uuidString), details: ["field": field.name, "purpose": purpose], on: tx)
             return plain
         }
         page.revealed = StaffController.Revealed(userID: try entity.requireID().uuidString, displayName: entity.name, field: field.name,
@@ -303,7 +306,7 @@ enum EntitiesController {
         if let from, from == to { errors.append("接收监督员：不能与原监督员相同") }
         guard errors.isEmpty, let from, let to else {
             if let to, !choices.to.contains(where: { $0.value == to.uuidString }) {
-                try await caller.audit("entity.handover", target: ("user", to.uuidString), outcome: .denied, details: ["reason": "receiver"])
+                try await caller.audit(.entityHandover, target: ("user", to.uuidString), outcome: .denied, details: ["reason": "receiver"])
             }
             return try await req.renderPage("entities/handover", title: "移交监管单位", content: try await handoverPage(req, errors: errors))
                 .encodeResponse(status: .unprocessableEntity, for: req)

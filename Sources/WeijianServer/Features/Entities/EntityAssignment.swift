@@ -105,7 +105,7 @@ enum EntityAssignment {
             if let department { details["department"] = department.name }
             if let area { details["area"] = area }
             if let inspector { details["inspector"] = inspector.username + (input.replaceInspectors == true ? "（替换）" : "") }
-            try await caller.audit("entity.assign", target: ("entity", units.count == 1 ? units[0].id.uuidString : "\(units.count)"), details: details, on: tx)
+            try await caller.audit(.entityAssign, target: ("entity", units.count == 1 ? units[0].id.uuidString : "\(units.count)"), details: details, on: tx)
             return Outcome(assigned: units.count)
         }
     }
@@ -196,7 +196,7 @@ enum EntityAssignment {
                 try await EntityQueries.record(entityID: id, origin: origin,
                                                changes: [.init(field: "监督员", from: names[from] ?? from.uuidString, to: names[to] ?? to.uuidString)], on: tx, now: caller.now)
             }
-            try await caller.audit("entity.handover", target: ("user", from.uuidString),
+            try await caller.audit(.entityHandover, target: ("user", from.uuidString),
                                    details: ["to": to.uuidString, "count": "\(ids.count)", "outOfScope": "\(all - ids.count)"], on: tx)
             return (ids.count, all - ids.count)
         }

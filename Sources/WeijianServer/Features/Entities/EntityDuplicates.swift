@@ -113,7 +113,7 @@ enum EntityDuplicates {
                         \(bind: caller.now.millis), \(bind: caller.actor.name), \(bind: caller.now.millis))
                 ON CONFLICT (first_id, second_id) DO UPDATE SET status = 'different', decided_by = excluded.decided_by, decided_at = excluded.decided_at
                 """).run()
-            try await caller.audit("quality.different", target: ("entity", id.uuidString), details: ["other": other.uuidString, "at": "entry"], on: tx)
+            try await caller.audit(.qualityDifferent, target: ("entity", id.uuidString), details: ["other": other.uuidString, "at": "entry"], on: tx)
         }
     }
 }

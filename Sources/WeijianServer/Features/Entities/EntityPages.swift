@@ -33,6 +33,8 @@ enum EntityPages {
         let inspectors: [Choice]
         let statuses: [Choice]
         let extFields: [ExtField]
+        /// 经济类型, 行业 and 行政区划 to choose from.
+        let codes: CodeLists
         var errors: [String] = []
         /// Registered units this one may duplicate (the check at entry).
         var duplicates: [EntityDuplicates.Match] = []
@@ -47,7 +49,8 @@ enum EntityPages {
         }
     }
 
-    static func form(isNew: Bool, entityID: UUID?, input: EntityInput, on db: any Database) async throws -> Form {
+    static func form(isNew: Bool, entityID: UUID?, input: EntityInput, on req: Request) async throws -> Form {
+        let db = req.db
         var category: SupervisionCategory?
         if let code = input.categoryCode { category = try await SupervisionCategory.find(code, on: db) }
         let departments = try await Department.query(on: db).filter(\.$active == true).sort(\.$code).all()
@@ -65,7 +68,8 @@ enum EntityPages {
             extFields: CategoryExtensions.fields(forCategory: input.categoryCode ?? "").map { field in
                 ExtField(key: field.key, label: field.label, value: ext[field.key] ?? "",
                          choices: field.choices.map { Choice(value: $0, label: $0, selected: ext[field.key] == $0) }, isChoice: field.isChoice, required: field.required)
-            })
+            },
+            codes: try await CodeLists.load(req, economicType: input.economicType))
     }
 
     /// The form values of a stored unit; personal data is left blank and kept unless retyped.

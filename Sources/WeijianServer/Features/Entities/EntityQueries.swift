@@ -56,7 +56,7 @@ enum EntityQueries {
             try await setInspectors(valid.inspectorIDs, entityID: entity.id!, on: tx)
             try await record(entityID: entity.id!, origin: origin, changes: [], on: tx, now: caller.now)
             try await reindex(entity, on: tx)
-            try await caller.audit("entity.create", target: ("entity", entity.id!.uuidString),
+            try await caller.audit(.entityCreate, target: ("entity", entity.id!.uuidString),
                                    details: ["name": entity.name, "unitCode": entity.unitCode], on: tx)
             try await EntityDuplicates.recordConfirmed(entity.id!, different: input.notDuplicateOf, caller: caller.on(tx), on: tx)
             return entity
@@ -67,7 +67,7 @@ enum EntityQueries {
     /// its audit event (`auditAction`; nil when a larger event covers it, e.g. an import) commit together.
     @discardableResult
     static func update(_ entity: SupervisedEntity, with input: EntityInput, origin: Origin, by caller: Caller,
-                       auditAction: String? = "entity.update", checkingDuplicates: Bool = true) async throws -> [Change] {
+                       auditAction: AuditAction? = .entityUpdate, checkingDuplicates: Bool = true) async throws -> [Change] {
         let context = try await EntityValidation.context(tables: caller.tables, on: caller.db)
         let valid = try EntityValidation.check(input, context: context)
         try requireInScope(valid, caller: caller)

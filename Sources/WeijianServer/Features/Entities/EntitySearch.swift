@@ -103,7 +103,7 @@ enum EntitySearch {
             query = query.where(SQLColumn("category_code", table: "e"), .like, SQLBind(category.escapedForLike + "%"))
         }
         if let division = value(filters.division) {
-            query = query.where(SQLColumn("division_code", table: "e"), .like, SQLBind(DataScope.areaPrefix(division).escapedForLike + "%"))
+            query = query.where(SQLColumn("division_code", table: "e"), .like, SQLBind(DivisionCode.significantPrefix(division).escapedForLike + "%"))
         }
         if let area = value(filters.area) { query = query.where(SQLColumn("area", table: "e"), .equal, SQLBind(area)) }
         if let department = value(filters.department).flatMap(UUID.init(uuidString:)) {
@@ -136,8 +136,7 @@ enum EntitySearch {
             counting = db.sql.select().column(SQLLiteral.numeric("1"), as: "one").from("entity_fts")
                 .where(SQLQueryString("entity_fts MATCH \(bind: match)")).limit(countCap + 1)
         }
-        let counted = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLGroupExpression(counting.query), as: SQLIdentifier("m"))).first()?.decode(column: "n", as: Int.self) ?? 0
+        let counted = try await counting.countMatching()
         let more = counted > countCap
         let total = min(counted, countCap)
         let pages = max(1, (total + limit - 1) / limit)

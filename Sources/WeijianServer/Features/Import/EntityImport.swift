@@ -185,7 +185,7 @@ enum EntityImport {
                 .values(SQLBind(batchID), SQLBind(ImportReport.Kind.units.rawValue), SQLBind(filename), SQLBind(sha256), SQLBind(now.millis),
                         SQLBind(actor.name), SQLBind(toCreate.count), SQLBind(toUpdate.count), SQLBind(ids.map(\.uuidString).joined(separator: ",")))
                 .run()
-            try await caller.audit("import.units", target: ("import_batch", batchID.uuidString),
+            try await caller.audit(.importUnits, target: ("import_batch", batchID.uuidString),
                                       details: ["file": filename, "sha256": sha256, "rows": "\(rowCount)", "created": "\(toCreate.count)",
                                                 "updated": "\(toUpdate.count)", "idsSHA256": ImportReport.sha256(Data(ids.map(\.uuidString).joined(separator: ",").utf8))],
                                       on: tx)

@@ -126,7 +126,7 @@ enum LicenseImport {
                 .values(SQLBind(batchID), SQLBind(ImportReport.Kind.licences.rawValue), SQLBind(filename), SQLBind(sha256), SQLBind(now.millis),
                         SQLBind(actor.name), SQLBind(toCreate.count), SQLBind(toUpdate.count), SQLBind(ids))
                 .run()
-            try await caller.audit("import.licences", target: ("import_batch", batchID.uuidString),
+            try await caller.audit(.importLicences, target: ("import_batch", batchID.uuidString),
                                       details: ["file": filename, "sha256": sha256, "rows": "\(rowCount)", "created": "\(toCreate.count)",
                                                 "updated": "\(toUpdate.count)", "idsSHA256": ImportReport.sha256(Data(ids.utf8))], on: tx)
         }

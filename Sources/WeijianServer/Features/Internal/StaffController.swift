@@ -85,7 +85,7 @@ enum StaffController {
         return try await req.db.writeTransaction { tx in
             let (spec, value) = try await StaffQueries.reveal(userID: targetID, field: input.field ?? "", crypto: crypto, on: tx)
             guard let value else { throw Abort(.notFound, reason: "\(spec.kind.chinese)：未登记") }
-            try await req.audit("personal.reveal", target: ("staff", targetID.uuidString), details: ["field": spec.name, "purpose": purpose], on: tx)
+            try await req.audit(.personalReveal, target: ("staff", targetID.uuidString), details: ["field": spec.name, "purpose": purpose], on: tx)
             return Revealed(userID: targetID.uuidString, displayName: target.displayName, field: spec.name, fieldName: spec.kind.chinese,
                             value: value, purpose: purpose)
         }

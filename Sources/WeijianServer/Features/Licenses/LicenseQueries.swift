@@ -73,7 +73,7 @@ enum LicenseQueries {
             try await licence.create(on: tx)
             try await event(.issue, licence: licence, date: LocalDate(licence.issueDate)!, reason: "", changes: [], actor: actor, on: tx, now: now)
             try await EntityQueries.reindex(entity, on: tx)
-            try await caller.audit("licence.issue", target: ("licence", licence.id!.uuidString),
+            try await caller.audit(.licenceIssue, target: ("licence", licence.id!.uuidString),
                                       details: ["number": licence.number, "entity": entityID.uuidString], on: tx)
         }
         return licence
@@ -145,7 +145,7 @@ enum LicenseQueries {
             try await licence.save(on: tx)
             try await event(kind, licence: licence, date: eventDate!, reason: reason, changes: recorded, actor: actor, on: tx, now: now)
             try await EntityQueries.reindex(entity, on: tx)
-            try await caller.audit("licence.\(kind.rawValue)", target: ("licence", try licence.requireID().uuidString),
+            try await caller.audit(AuditAction(licence: kind), target: ("licence", try licence.requireID().uuidString),
                                       details: ["number": licence.number, "reason": reason], on: tx)
         }
     }

@@ -99,7 +99,7 @@ enum AccountController {
         token.expiresAt = now.addingTimeInterval(Double(days) * 86_400)
         try await db.writeTransaction { tx in
             try await token.create(on: tx)
-            try await caller.audit("token.issue", target: ("apiToken", try token.requireID().uuidString),
+            try await caller.audit(.tokenIssue, target: ("apiToken", try token.requireID().uuidString),
                                    details: ["name": name, "days": String(days), "user": userID.uuidString], on: tx)
         }
         return (token, secret)
@@ -114,7 +114,7 @@ enum AccountController {
         token.revokedAt = req.now
         try await req.db.writeTransaction { tx in
             try await token.save(on: tx)
-            try await req.audit("token.revoke", target: ("apiToken", id.uuidString), details: ["name": token.name], on: tx)
+            try await req.audit(.tokenRevoke, target: ("apiToken", id.uuidString), details: ["name": token.name], on: tx)
         }
     }
 
@@ -126,7 +126,7 @@ enum AccountController {
             let current = try req.currentUser
             guard let user = try await User.find(current.id, on: req.db),
                   try await Passwords.verify(input.password ?? "", hash: user.passwordHash, app: req.application) else {
-                try await req.audit("token.issue", outcome: .denied, details: ["reason": "password"])
+                try await req.audit(.tokenIssue, outcome: .denied, details: ["reason": "password"])
                 _ = try validate(input, extra: [ValidationError(field: "当前密码", code: "password.current", message: "签发令牌须再次输入当前密码，输入不正确")])
                 throw Abort(.internalServerError)
             }

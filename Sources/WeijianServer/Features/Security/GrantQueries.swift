@@ -32,7 +32,7 @@ enum GrantQueries {
             for (dimension, value) in scopes {
                 try await DataScopeGrant(userID: userID, dimension: dimension, value: value, grantedBy: actor.name, at: now).create(on: tx)
             }
-            try await caller.audit("grants.set", target: ("user", userID.uuidString),
+            try await caller.audit(.grantsSet, target: ("user", userID.uuidString),
                                       details: ["username": user.username,
                                                 "roles": roles.map(\.rawValue).sorted().joined(separator: ","),
                                                 "previousRoles": current.map(\.rawValue).sorted().joined(separator: ","),

@@ -46,7 +46,8 @@ enum GrantsController {
         let zones: [Choice]
         /// Division codes, typed (with suggestions from the code table).
         let divisions: String
-        let divisionChoices: [Choice]
+        /// The division codes to choose from (datalist `division-codes`).
+        let codes: CodeLists
         var errors: [String] = []
     }
 
@@ -79,7 +80,7 @@ enum GrantsController {
                         categories: options.categories.map { Choice(value: $0.code, label: $0.name, checked: categoryValues.contains($0.code)) },
                         zones: options.zones.map { Choice(value: $0, label: $0, checked: areaValues.contains($0)) },
                         divisions: areaValues.filter(DataScope.isDivision).joined(separator: "，"),
-                        divisionChoices: options.divisions.map { Choice(value: $0.code, label: $0.name, checked: false) }, errors: errors)
+                        codes: try await CodeLists.load(req), errors: errors)
     }
 
     /// What a scope may be made of: existing departments, top-level categories, division codes from
@@ -88,7 +89,7 @@ enum GrantsController {
     struct ScopeOptions {
         let departments: [(id: String, name: String)]
         let categories: [(code: String, name: String)]
-        let divisions: [(code: String, name: String)]
+        let divisions: CodeTable
         let zones: [String]
 
         static func load(tables: CodeTables, on db: any Database) async throws -> ScopeOptions {
@@ -97,8 +98,7 @@ enum GrantsController {
                 .compactMap { c in c.id.map { ($0, c.name) } }
             let zones = try await db.sql.raw("SELECT DISTINCT area FROM entities WHERE area IS NOT NULL AND area <> '' ORDER BY area").all()
                 .map { try $0.decode(column: "area", as: String.self) }
-            return ScopeOptions(departments: departments, categories: categories,
-                                divisions: tables.divisions.entries.map { ($0.code, $0.name) }, zones: zones)
+            return ScopeOptions(departments: departments, categories: categories, divisions: tables.divisions, zones: zones)
         }
     }
 
@@ -167,9 +167,8 @@ enum GrantsController {
                 errors.add(ValidationError(field: "数据范围（专业类别）", code: "scope.category", message: "“\(value)”不是专业类别（请从类别列表中勾选）"))
             }
         }
-        let divisions = Set(options.divisions.map(\.code))
         for value in GrantInput.split(input.areas ?? "") {
-            if divisions.contains(value) { scopes.append((.area, value)) } else {
+            if DataScope.isDivision(value) && options.divisions.contains(value) { scopes.append((.area, value)) } else {
                 errors.add(ValidationError(field: "数据范围（行政区划）", code: "scope.area", message: "“\(value)”不是行政区划代码表（GB/T 2260）中的6位代码"))
             }
         }

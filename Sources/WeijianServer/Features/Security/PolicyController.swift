@@ -61,7 +61,7 @@ enum PolicyController {
             try await final.save(on: tx, by: actor, now: req.now)
             let beforeJSON = String(decoding: try JSONEncoder().encode(before), as: UTF8.self)
             let afterJSON = String(decoding: try JSONEncoder().encode(final), as: UTF8.self)
-            try await req.audit("settings.security", target: ("settings", SecuritySettings.key), details: ["before": beforeJSON, "after": afterJSON], on: tx)
+            try await req.audit(.settingsSecurity, target: ("settings", SecuritySettings.key), details: ["before": beforeJSON, "after": afterJSON], on: tx)
         }
         req.application.settingsCache.clear()
         return try await req.redirect(to: "/app/security/policy", flash: "安全策略已保存")

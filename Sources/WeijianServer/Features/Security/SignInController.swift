@@ -117,7 +117,7 @@ enum SignInController {
     @Sendable static func logout(req: Request) async throws -> Response {
         if let state = req.sessionState {
             if let user = state.user {
-                try await AuditLog.record("logout", actor: Actor(user),
+                try await AuditLog.record(.logout, actor: Actor(user),
                                           target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
             }
             try await state.session.delete(on: req.db)
@@ -195,7 +195,7 @@ enum SignInController {
                 revoked = try await open.count()
                 try await open.set(\.$revokedAt, to: req.now).update()
             }
-            try await AuditLog.record("user.passwordChanged", actor: Actor(user), target: ("user", try user.requireID().uuidString),
+            try await AuditLog.record(.userPasswordChanged, actor: Actor(user), target: ("user", try user.requireID().uuidString),
                                       details: revokeTokens ? ["tokensRevoked": String(revoked)] : [:], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
         }
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)
@@ -259,7 +259,7 @@ enum SignInController {
         state.session.secondFactorDone = true
         try await req.db.writeTransaction { tx in
             try await user.save(on: tx)
-            try await AuditLog.record("user.totpEnrolled", actor: Actor(user),
+            try await AuditLog.record(.userTotpEnrolled, actor: Actor(user),
                                       target: ("user", try user.requireID().uuidString), ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
         }
         let stage = try await SignInFlow.advance(state.session, user: user, on: req)

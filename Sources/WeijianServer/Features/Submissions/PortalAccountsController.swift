@@ -126,7 +126,7 @@ enum PortalAccountsController {
     }
 
     static func letters(_ req: Request, _ letters: [Letter], remaining: Int = 0) async throws -> View {
-        try await req.audit("portal.credentials", details: ["count": "\(letters.count)"])
+        try await req.audit(.portalCredentials, details: ["count": "\(letters.count)"])
         let configured = try await SiteSettings.load(on: req.db).publicURL
         let host = req.headers.first(name: .host) ?? "\(req.settings.host):\(req.settings.port)"
         let seen = "\(req.settings.usesTLS || req.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http")://\(host)"

@@ -141,7 +141,7 @@ enum PortalController {
         }
         guard [entity.id, account?.entityID].contains(submission.entityID) else {
             // Another unit's submission: audited as a refusal, answered as if it did not exist.
-            try await req.caller.audit("access.outOfScope", target: ("submission", id.uuidString), outcome: .denied, details: ["reason": "otherUnit"])
+            try await req.caller.audit(.accessOutOfScope, target: ("submission", id.uuidString), outcome: .denied, details: ["reason": "otherUnit"])
             throw Abort(.notFound, reason: "报送不存在")
         }
         return (submission, entity)

@@ -180,7 +180,7 @@ enum SubmissionQueries {
             try await version(submission, actor: actor, on: tx, now: now)
             try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: 1, actor: actor, on: tx, now: now)
             try await event(submission, from: "", to: .submitted, actor: actor, comment: "", on: tx, now: now)
-            try await caller.audit("submission.submit", target: ("submission", submission.id!.uuidString),
+            try await caller.audit(.submissionSubmit, target: ("submission", submission.id!.uuidString),
                                    details: ["kind": kind.rawValue, "number": submission.number], on: tx)
             try await notifyReviewers(submission, entity: entity, title: "\(entity.name)报送\(kind.chinese)，请于\(deadline.due.chinese)前审核", on: tx, now: now)
         }
@@ -211,7 +211,7 @@ enum SubmissionQueries {
             try await version(submission, actor: actor, on: tx, now: now)
             try await Attachments.link(attachments.files, ownerType: "submission", ownerID: submission.id!, version: submission.version, actor: actor, on: tx, now: now)
             try await event(submission, from: Submission.Status.returned.rawValue, to: .submitted, actor: actor, comment: "第\(submission.version)版", on: tx, now: now)
-            try await caller.audit("submission.resubmit", target: ("submission", submission.id!.uuidString),
+            try await caller.audit(.submissionResubmit, target: ("submission", submission.id!.uuidString),
                                    details: ["version": "\(submission.version)"], on: tx)
             try await notifyReviewers(submission, entity: entity, title: "\(entity.name)已补正\(submission.kind.chinese)（第\(submission.version)版），请于\(deadline.due.chinese)前审核", on: tx, now: now)
         }
@@ -259,7 +259,7 @@ enum SubmissionQueries {
             }
             try await submission.save(on: tx)
             try await event(submission, from: from, to: submission.status, actor: actor, comment: reason, on: tx, now: now)
-            try await caller.audit("submission.\(decision.rawValue)", target: ("submission", try submission.requireID().uuidString),
+            try await caller.audit(decision == .approve ? .submissionApprove : .submissionReturn, target: ("submission", try submission.requireID().uuidString),
                                    details: ["number": submission.number], on: tx)
             let title = decision == .approve ? "您报送的\(submission.kind.chinese)（\(submission.number)）已审核通过"
                 : "您报送的\(submission.kind.chinese)（\(submission.number)）被退回补正，请于\(submission.dueDate)前修改后重新提交"

@@ -124,7 +124,7 @@ enum SubmissionsController {
             throw Abort(.notFound, reason: "附件不存在")
         }
         let response = try Attachments.download(row, directory: req.settings.attachmentsDirectory, crypto: req.fieldCrypto)
-        try await req.audit("attachment.download", target: ("attachment", row.id.uuidString), details: ["submission": submission.number, "sha256": row.sha256])
+        try await req.audit(.attachmentDownload, target: ("attachment", row.id.uuidString), details: ["submission": submission.number, "sha256": row.sha256])
         return response
     }
 }

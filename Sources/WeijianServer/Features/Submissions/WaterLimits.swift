@@ -39,7 +39,7 @@ enum WaterLimits {
         try await db.writeTransaction { tx in
             try await tx.sql.update("water_limits").set("kind", to: SQLBind(checked.kind.rawValue)).set("low", to: SQLBind(checked.low))
                 .set("high", to: SQLBind(checked.high)).where("code", .equal, SQLBind(code)).run()
-            try await caller.audit("water.limit", target: ("water_limit", code),
+            try await caller.audit(.waterLimit, target: ("water_limit", code),
                                       details: ["from": "\(current.kind.rawValue) \(current.low.map { "\($0)" } ?? "") \(current.high.map { "\($0)" } ?? "")",
                                                 "to": "\(checked.kind.rawValue) \(checked.low.map { "\($0)" } ?? "") \(checked.high.map { "\($0)" } ?? "")"],
                                       on: tx)

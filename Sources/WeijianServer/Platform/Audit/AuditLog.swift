@@ -24,7 +24,7 @@ public enum AuditLog {
     /// Records one event. Call it with the transaction that makes the change, so the change and its
     /// record commit together. Detail values pass through the same masking as pages: an ID number
     /// or phone typed into a search is stored masked (issue 10).
-    public static func record(_ action: String, actor: Actor, target: (type: String, id: String) = ("", ""),
+    public static func record(_ action: AuditAction, actor: Actor, target: (type: String, id: String) = ("", ""),
                               outcome: Outcome = .success, details: [String: String] = [:], ip: String = "",
                               keys: KeyStore, on db: any Database, now: Date) async throws {
         let detailText = canonicalJSON(masked(details))
@@ -38,7 +38,7 @@ public enum AuditLog {
             let sequence = try head.decode(column: "last_seq", as: Int64.self)
             let previous = try head.decode(column: "last_hash", as: String.self)
             let event = AuditRecord(sequence: sequence, occurredAt: Date(millis: now.millis), actorID: actor.id,
-                                    actorName: actor.name, action: action, targetType: target.type, targetID: target.id,
+                                    actorName: actor.name, action: action.rawValue, targetType: target.type, targetID: target.id,
                                     outcome: outcome.rawValue, sourceIP: ip, details: detailText, previousHash: previous)
                 .sealed(keyID: chain.id, key: chain.key)
             try await tx.sql.insert(into: "audit_events")
@@ -186,17 +186,20 @@ public enum AuditLog {
         public var from: Date?
         public var until: Date?
         public var text: String?
+        /// One object's events: its type and id.
+        public var target: (type: String, id: String)?
         public var beforeSequence: Int64?
         public var limit = 50
         public init() {}
     }
 
-    static func search(_ filter: Filter, on db: any Database) async throws -> [EventRow] {
+    /// A page of events, newest first, and how many match in all.
+    static func search(_ filter: Filter, on db: any Database) async throws -> (rows: [EventRow], total: Int) {
         var query = eventQuery(on: db)
         if let actor = filter.actor, !actor.isEmpty { query = query.where("actor_name", .like, "%\(escapeLike(actor))%") }
         if let action = filter.action, !action.isEmpty {
             // Matches the code anywhere ("reveal" finds personal.reveal) or a Chinese name ("登录").
-            let codes = AuditActionNames.names.filter { $0.value.contains(action) }.map(\.key)
+            let codes = AuditAction.allCases.filter { $0.chinese.contains(action) }.map(\.rawValue)
             query = query.where { group in
                 var group = group.orWhere("action", .like, "%\(escapeLike(action))%")
                 if !codes.isEmpty { group = group.orWhere("action", .in, codes) }
@@ -212,8 +215,10 @@ public enum AuditLog {
                 group.where("details", .like, pattern).orWhere("target_id", .like, pattern).orWhere("target_type", .like, pattern)
             }
         }
+        if let target = filter.target { query = query.where("target_type", .equal, target.type).where("target_id", .equal, target.id) }
+        let total = try await query.countMatching()
         if let before = filter.beforeSequence { query = query.where("seq", .lessThan, before) }
-        return try await query.orderBy("seq", .descending).limit(filter.limit).all(decoding: EventRow.self)
+        return (try await query.orderBy("seq", .descending).limit(filter.limit).all(decoding: EventRow.self), total)
     }
 
     static func escapeLike(_ text: String) -> String {
@@ -223,7 +228,7 @@ public enum AuditLog {
 
 extension Request {
     /// Records an event attributed to the signed-in user (or anonymous), with the client address.
-    public func audit(_ action: String, target: (type: String, id: String) = ("", ""), outcome: AuditLog.Outcome = .success,
+    public func audit(_ action: AuditAction, target: (type: String, id: String) = ("", ""), outcome: AuditLog.Outcome = .success,
                       details: [String: String] = [:], on database: (any Database)? = nil) async throws {
         let actor = auth.get(CurrentUser.self).map(Actor.init) ?? .anonymous
         try await AuditLog.record(action, actor: actor, target: target, outcome: outcome, details: details,

@@ -81,7 +81,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             if idle > Double(policy.idleTimeoutMinutes * 60) || session.user?.status == .disabled {
                 try await session.delete(on: request.db)
                 if session.user != nil, idle > Double(policy.idleTimeoutMinutes * 60) {
-                    try? await AuditLog.record("session.timeout", actor: session.user.map(Actor.init) ?? .anonymous,
+                    try? await AuditLog.record(.sessionTimeout, actor: session.user.map(Actor.init) ?? .anonymous,
                                                ip: request.clientIP, keys: request.application.keyStore, on: request.db, now: request.now)
                 }
                 request.storage[ExpiredSessionKey.self] = session.user != nil
@@ -134,7 +134,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected = request.sessionState?.session.csrfToken, let sent,
               Array(Sessions.hash(sent).utf8) == Array(Sessions.hash(expected).utf8) else {
-            try? await request.audit("csrf.rejected", target: ("path", request.url.path), outcome: .denied)
+            try? await request.audit(.csrfRejected, target: ("path", request.url.path), outcome: .denied)
             throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
         }
         return try await next.respond(to: request)

@@ -54,7 +54,7 @@ public enum SignInFlow {
             _ = try? await Passwords.verify(password, hash: try await Passwords.dummyHash(app: req.application), app: req.application)
             try await req.db.writeTransaction { tx in
                 try await SignInGuard.countUnknownName(name, crypto: req.fieldCrypto, policy: policy, on: tx, now: req.now)
-                try await AuditLog.record("login.failed", actor: .anonymous, target: ("user", ""), outcome: .failure,
+                try await AuditLog.record(.loginFailed, actor: .anonymous, target: ("user", ""), outcome: .failure,
                                           details: ["reason": "unknown-user"], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
             }
             AppMetrics.shared.increment("weijian_logins_total{outcome=\"failed\"}")
@@ -64,7 +64,7 @@ public enum SignInFlow {
         let userID = try user.requireID()
         if SignInGuard.isLocked(user, now: req.now) {
             _ = try? await Passwords.verify(password, hash: try await Passwords.dummyHash(app: req.application), app: req.application)
-            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+            try await AuditLog.record(.loginRefused, actor: actor, target: ("user", userID.uuidString), outcome: .denied,
                                       details: ["reason": "locked"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
             throw rejected
         }
@@ -72,10 +72,10 @@ public enum SignInFlow {
         guard matches else {
             try await req.db.writeTransaction { tx in
                 let count = try await SignInGuard.countFailure(userID: userID, policy: policy, on: tx, now: req.now)
-                try await AuditLog.record("login.failed", actor: actor, target: ("user", userID.uuidString), outcome: .failure,
+                try await AuditLog.record(.loginFailed, actor: actor, target: ("user", userID.uuidString), outcome: .failure,
                                           details: ["reason": count == .alreadyLocked ? "locked" : "wrong-password"], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
                 if case .lockedNow = count {
-                    try await AuditLog.record("account.locked", actor: .system, target: ("user", userID.uuidString),
+                    try await AuditLog.record(.accountLocked, actor: .system, target: ("user", userID.uuidString),
                                               details: ["minutes": String(policy.lockoutMinutes)], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
                 }
             }
@@ -83,18 +83,18 @@ public enum SignInFlow {
             throw rejected
         }
         guard user.status == .active else {
-            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+            try await AuditLog.record(.loginRefused, actor: actor, target: ("user", userID.uuidString), outcome: .denied,
                                       details: ["reason": "disabled"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
             throw Failure.disabled
         }
         if user.mustChangePassword, let expires = user.oneTimePasswordExpiresAt, expires <= req.now {
-            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+            try await AuditLog.record(.loginRefused, actor: actor, target: ("user", userID.uuidString), outcome: .denied,
                                       details: ["reason": "one-time-password-expired"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
             throw Failure.oneTimePasswordExpired(hours: policy.oneTimePasswordHours)
         }
         // A parallel request may have locked the account while this password was being checked.
         guard try await SignInGuard.passPassword(userID: userID, lastFactor: !user.totpEnabled, on: req.db, now: req.now) else {
-            try await AuditLog.record("login.refused", actor: actor, target: ("user", userID.uuidString), outcome: .denied,
+            try await AuditLog.record(.loginRefused, actor: actor, target: ("user", userID.uuidString), outcome: .denied,
                                       details: ["reason": "locked"], ip: req.clientIP, keys: req.application.keyStore, on: req.db, now: req.now)
             throw rejected
         }
@@ -120,7 +120,7 @@ public enum SignInFlow {
             if stage == .active {
                 user.lastLoginAt = req.now
                 try await user.save(on: tx)
-                try await AuditLog.record("login.success", actor: Actor(user),
+                try await AuditLog.record(.loginSuccess, actor: Actor(user),
                                           target: ("user", user.id?.uuidString ?? ""), ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
             }
         }
@@ -135,7 +135,7 @@ public enum SignInFlow {
         let userID = try user.requireID()
         let locked = try await req.db.writeTransaction { tx in
             let count = try await SignInGuard.countFailure(userID: userID, policy: policy, on: tx, now: req.now)
-            try await AuditLog.record("login.secondFactorFailed", actor: Actor(user), target: ("user", userID.uuidString),
+            try await AuditLog.record(.loginSecondFactorFailed, actor: Actor(user), target: ("user", userID.uuidString),
                                       outcome: .failure, ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
             switch count {
             case .counted: return false
@@ -144,7 +144,7 @@ public enum SignInFlow {
                 return true
             case .lockedNow:
                 try await session.delete(on: tx)
-                try await AuditLog.record("account.locked", actor: .system, target: ("user", userID.uuidString),
+                try await AuditLog.record(.accountLocked, actor: .system, target: ("user", userID.uuidString),
                                           details: ["minutes": String(policy.lockoutMinutes), "reason": "second-factor"], ip: req.clientIP, keys: req.application.keyStore, on: tx, now: req.now)
                 return true
             }

@@ -42,7 +42,7 @@ public enum CalendarStore {
                     .values(SQLBind(day.description), SQLBind(kind.rawValue), SQLBind(name)).run()
                 day = day.adding(days: 1)
             }
-            try await caller.audit("calendar.set", target: ("calendar", "\(start)~\(end)"),
+            try await caller.audit(.calendarSet, target: ("calendar", "\(start)~\(end)"),
                                       details: ["kind": kind.rawValue, "name": name], on: tx)
         }
     }
@@ -51,7 +51,7 @@ public enum CalendarStore {
         let (actor, db, now) = (caller.actor, caller.db, caller.now)
         try await db.writeTransaction { tx in
             try await tx.sql.delete(from: "calendar_days").where("day", .equal, day.description).run()
-            try await caller.audit("calendar.remove", target: ("calendar", day.description), on: tx)
+            try await caller.audit(.calendarRemove, target: ("calendar", day.description), on: tx)
         }
     }
 
@@ -63,7 +63,7 @@ public enum CalendarStore {
         try await db.writeTransaction { tx in
             try await tx.sql.delete(from: "calendar_years").where("year", .equal, year).run()
             if covered { try await markCovered(year: year, on: tx) }
-            try await caller.audit(covered ? "calendar.confirmYear" : "calendar.unconfirmYear", target: ("calendar", String(year)),
+            try await caller.audit(covered ? .calendarConfirmYear : .calendarUnconfirmYear, target: ("calendar", String(year)),
                                       on: tx)
         }
     }

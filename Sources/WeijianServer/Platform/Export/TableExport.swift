@@ -24,7 +24,7 @@ enum TableExport {
             data = try XLSXWriter.write(header: header, rows: rows, sheetName: name)
             contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
-        try await req.audit("data.export", target: ("export", what), details: ["format": format.rawValue, "rows": "\(rows.count)",
+        try await req.audit(.dataExport, target: ("export", what), details: ["format": format.rawValue, "rows": "\(rows.count)",
                                                                               "query": req.url.query.map { $0.removingPercentEncoding ?? $0 } ?? ""])
         let stamp = LocalDate(instant: req.now).description
         let filename = "\(name)-\(stamp).\(format.rawValue)"

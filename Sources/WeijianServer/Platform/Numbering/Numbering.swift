@@ -51,7 +51,7 @@ public enum Numbering {
                 .columns("scheme", "organ", "year", "value", "reason", "voided_by", "voided_at")
                 .values(SQLBind(scheme), SQLBind(organ), SQLBind(year), SQLBind(value), SQLBind(trimmed), SQLBind(actor.name), SQLBind(now.millis))
                 .run()
-            try await caller.audit("numbering.void", target: ("number", "\(scheme)/\(organ)/\(year)/\(value)"),
+            try await caller.audit(.numberingVoid, target: ("number", "\(scheme)/\(organ)/\(year)/\(value)"),
                                       details: ["reason": trimmed], on: tx)
         }
     }

@@ -44,7 +44,7 @@ struct AccessMiddleware: AsyncMiddleware {
                 return try unauthenticated(request, isAPI: isAPI)
             }
             if case .permission(let permission) = access, !user.can(permission) {
-                try await request.audit("access.denied", target: ("route", "\(request.method.rawValue) \(request.url.path)"), outcome: .denied,
+                try await request.audit(.accessDenied, target: ("route", "\(request.method.rawValue) \(request.url.path)"), outcome: .denied,
                                         details: ["permission": permission.rawValue])
                 AppMetrics.shared.increment("weijian_access_denied_total")
                 throw isAPI

@@ -54,7 +54,7 @@ public struct Caller: Sendable {
 
     /// Records an audit event for this caller. Inside `db.writeTransaction` it joins the
     /// transaction, so the change and its record commit together or not at all.
-    public func audit(_ action: String, target: (type: String, id: String) = ("", ""), outcome: AuditLog.Outcome = .success,
+    public func audit(_ action: AuditAction, target: (type: String, id: String) = ("", ""), outcome: AuditLog.Outcome = .success,
                       details: [String: String] = [:], on database: (any Database)? = nil) async throws {
         try await AuditLog.record(action, actor: actor, target: target, outcome: outcome, details: details, ip: ip, keys: keys, on: database ?? db, now: now)
     }
@@ -62,7 +62,7 @@ public struct Caller: Sendable {
     /// Refuses a record outside the caller's data scope: the refusal is an audit event naming the
     /// record and the caller (regulation 七: access beyond one's scope is logged), then a 403.
     public func refuseOutOfScope(_ type: String, id: String, name: String? = nil) async throws -> Never {
-        try await audit("access.outOfScope", target: (type, id), outcome: .denied, details: name.map { ["name": $0] } ?? [:])
+        try await audit(.accessOutOfScope, target: (type, id), outcome: .denied, details: name.map { ["name": $0] } ?? [:])
         AppMetrics.shared.increment("weijian_access_denied_total")
         throw Abort(.forbidden, reason: "该记录不在您的数据范围内。如需查看，请联系安全管理员调整数据范围。")
     }

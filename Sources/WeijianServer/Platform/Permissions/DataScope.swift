@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import WeijianCore
 
 /// The records a user may see, by department, supervision category and area.
 ///
@@ -45,7 +46,7 @@ public struct DataScope: Sendable, Equatable {
     /// grant covers records of that 片区.
     public func allowsArea(division: String, zone: String?) -> Bool {
         guard let areas else { return true }
-        return areas.contains { DataScope.isDivision($0) ? division.hasPrefix(DataScope.areaPrefix($0)) : zone == $0 }
+        return areas.contains { DataScope.isDivision($0) ? division.hasPrefix(DivisionCode.significantPrefix($0)) : zone == $0 }
     }
 
     /// Adds the scope's conditions on units to a query over `entities` under `alias`: responsible
@@ -80,19 +81,12 @@ public struct DataScope: Sendable, Equatable {
             builder = divisions.isEmpty && zones.isEmpty ? builder.where(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
                 : builder.where { group in
                     var group = group
-                    for code in divisions { group = group.orWhere(SQLColumn.path(area), .like, SQLBind(DataScope.areaPrefix(code) + "%")) }
+                    for code in divisions { group = group.orWhere(SQLColumn.path(area), .like, SQLBind(DivisionCode.significantPrefix(code) + "%")) }
                     if let zone, !zones.isEmpty { group = group.orWhere(SQLColumn.path(zone), .in, SQLBind.group(zones)) }
                     return group
                 }
         }
         return builder
-    }
-
-    /// `350100` → `3501`, `350000` → `35`: the prefix shared by every code under it.
-    static func areaPrefix(_ code: String) -> String {
-        var trimmed = Substring(code)
-        while trimmed.hasSuffix("00") { trimmed = trimmed.dropLast(2) }
-        return String(trimmed)
     }
 }
 

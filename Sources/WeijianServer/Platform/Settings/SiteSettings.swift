@@ -10,6 +10,9 @@ import WeijianCore
 struct SiteSettings: Sendable, Codable, Equatable {
     /// e.g. `https://wsjd.example.gov.cn`; nil until the administrator sets it.
     var publicURL: String?
+    /// The institute's jurisdiction (辖区) as a GB/T 2260 code, e.g. `350100` for 福州市: forms offer
+    /// its divisions first-hand (the 行政区划 lists); nil offers the whole table.
+    var jurisdiction: String?
 
     static let key = "site"
 
@@ -19,19 +22,25 @@ struct SiteSettings: Sendable, Codable, Equatable {
         return (try? JSONDecoder().decode(SiteSettings.self, from: Data(json.utf8))) ?? SiteSettings()
     }
 
-    /// Checks and normalises: an http(s) address without path, query or trailing slash.
-    static func validated(publicURL raw: String?) throws -> SiteSettings {
+    /// Checks and normalises: an http(s) address without path, query or trailing slash; a
+    /// jurisdiction that is in the division table.
+    static func validated(publicURL rawURL: String?, jurisdiction rawJurisdiction: String?, tables: CodeTables) throws -> SiteSettings {
         var errors = ValidationCollector()
-        guard let text = errors.text(raw, field: "系统访问地址", max: 200) else {
-            try errors.check()
-            return SiteSettings(publicURL: nil)
+        var settings = SiteSettings()
+        if let text = errors.text(rawURL, field: "系统访问地址", max: 200) {
+            let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+            if let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), let host = url.host, !host.isEmpty,
+               url.path.isEmpty, url.query == nil {
+                settings.publicURL = trimmed
+            } else {
+                errors.add(ValidationError(field: "系统访问地址", code: "url", message: "应为以 https:// 或 http:// 开头的网址，不带路径，如 https://wsjd.example.gov.cn"))
+            }
         }
-        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
-        guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), let host = url.host, !host.isEmpty,
-              url.path.isEmpty, url.query == nil else {
-            throw ValidationError(field: "系统访问地址", code: "url", message: "应为以 https:// 或 http:// 开头的网址，不带路径，如 https://wsjd.example.gov.cn")
+        if let code = errors.text(rawJurisdiction, field: "本所辖区", max: 6) {
+            errors.run { settings.jurisdiction = try tables.division(code, field: "本所辖区").value }
         }
-        return SiteSettings(publicURL: trimmed)
+        try errors.check()
+        return settings
     }
 
     func save(by caller: Caller) async throws {
@@ -41,8 +50,9 @@ struct SiteSettings: Sendable, Codable, Equatable {
             try await tx.sql.delete(from: "system_settings").where("key", .equal, Self.key).run()
             try await tx.sql.insert(into: "system_settings").columns("key", "value", "updated_at", "updated_by")
                 .values(SQLBind(Self.key), SQLBind(json), SQLBind(caller.now), SQLBind(caller.actor.name)).run()
-            try await caller.audit("settings.site", target: ("settings", Self.key),
-                                   details: ["publicURL": "\(before.publicURL ?? "（未设置）") → \(publicURL ?? "（未设置）")"], on: tx)
+            try await caller.audit(.settingsSite, target: ("settings", Self.key),
+                                   details: ["publicURL": "\(before.publicURL ?? "（未设置）") → \(publicURL ?? "（未设置）")",
+                                             "jurisdiction": "\(before.jurisdiction ?? "（未设置）") → \(jurisdiction ?? "（未设置）")"], on: tx)
         }
     }
 }

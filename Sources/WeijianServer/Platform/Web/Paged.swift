@@ -27,9 +27,7 @@ struct Paged<Row: Encodable & Sendable>: Encodable, Sendable {
     /// The page of an SQL query: counted once, then read with LIMIT and OFFSET (the query must be ordered).
     static func read(_ query: SQLSelectBuilder, page: Int, pageSize: Int, on db: any Database,
                      decode: ([any SQLRow]) async throws -> [Row]) async throws -> Paged<Row> {
-        let counting = query.query
-        let total = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLGroupExpression(counting), as: SQLIdentifier("counted"))).first()?.decode(column: "n", as: Int.self) ?? 0
+        let total = try await query.countMatching()
         let pages = max(1, (total + pageSize - 1) / pageSize)
         let current = min(max(page, 1), pages)
         let rows = try await query.limit(pageSize).offset((current - 1) * pageSize).all()
@@ -43,6 +41,14 @@ struct Paged<Row: Encodable & Sendable>: Encodable, Sendable {
         let current = min(max(page, 1), pages)
         let models = try await query.range((current - 1) * pageSize..<current * pageSize).all()
         return Paged(rows: try await transform(models), total: total, page: current, pageSize: pageSize)
+    }
+}
+
+extension SQLSelectBuilder {
+    /// How many rows this query matches, before any LIMIT (one COUNT over it as a subquery).
+    func countMatching() async throws -> Int {
+        try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SQLAlias(SQLGroupExpression(query), as: SQLIdentifier("counted"))).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
 
