@@ -85,6 +85,8 @@ struct EntityTests {
             try await app.testing().test(.GET, "/app/entities/new?category=GG0101", headers: browser.headers) { res async in
                 #expect(res.body.string.contains(#"name="ext[beds]""#))
                 #expect(!res.body.string.contains(#"name="ext[poolArea]""#))
+                #expect(res.body.string.contains(#"<input maxlength="200" id="name""#), "the limit comes from the field's description")
+                #expect(res.body.string.contains(#"<input maxlength="9" id="ext-beds""#))
             }
         }
     }

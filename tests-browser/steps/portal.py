@@ -221,6 +221,17 @@ def portal_attachments(ctx: Context) -> None:
     content = "检查了客房卫生、公共用品用具清洗消毒和从业人员健康证，详见附件。"
     u.fill("payload[inspectionDate]", inspection_date)
     u.fill("payload[content]", content)
+    # A scanned report too large for the portal: named with its size and the limit, the typed
+    # date and content kept (the file is dropped before anything parses it).
+    big = ctx.files / "大" / "扫描件.pdf"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    big.write_bytes(SMALL_PDF + b" " * (9 * 1024 * 1024))
+    u.upload("files[]", big)
+    u.click_button("提交")
+    u.expect_alert("附件1", "扫描件.pdf", "超过单个文件8 MB的上限")
+    u.expect_status(422)
+    check(u.value("payload[inspectionDate]") == inspection_date and u.value("payload[content]") == content,
+          "the form should keep the date and content after a file too large")
     u.upload("files[]", fake)
     u.click_button("提交")
     alert = u.expect_alert("附件1", "报告.pdf", "不是PDF文件")

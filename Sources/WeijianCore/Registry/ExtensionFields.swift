@@ -44,6 +44,15 @@ public struct ExtensionField: Sendable, Equatable {
 
     public var isChoice: Bool { !choices.isEmpty }
 
+    /// The most characters a value may have (forms set it as `maxlength`).
+    public var maxLength: Int {
+        switch kind {
+        case .text(let maxLength): maxLength
+        case .integer: 9
+        case .decimal, .yesNo, .choice: 20
+        }
+    }
+
     /// Checks and normalises one value; an empty value is allowed here (gaps are a quality finding).
     public func normalise(_ raw: String) throws -> String {
         let value = raw.trimmed

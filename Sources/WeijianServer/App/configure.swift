@@ -47,6 +47,7 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(https: settings.usesTLS))
     app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(UploadLimits())
     let routesBox = app.routes
     app.middleware.use(MethodNotAllowedMiddleware(routes: { routesBox.all }))
     app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))

@@ -41,6 +41,9 @@ struct EntityField: @unchecked Sendable {
     static let encrypted = SupervisedEntity.encryptedFields
 
     /// In the order of the import template.
+    /// Each field's most characters, by key: the forms' `maxlength`.
+    static let limits = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0.maxLength) })
+
     static let all: [EntityField] = [
         .init("name", "单位名称", \.name, max: 200, required: true, portal: true, example: "福州市鼓楼区阳光宾馆有限公司", stored: { $0.name }),
         .init("shortName", "简称", \.shortName, max: 50, portal: true, example: "阳光宾馆", stored: { $0.shortName }),

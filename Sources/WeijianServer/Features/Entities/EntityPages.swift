@@ -18,6 +18,17 @@ enum EntityPages {
         let choices: [Choice]
         let isChoice: Bool
         let required: Bool
+        let maxLength: Int
+
+        init(_ field: ExtensionField, value: String?) {
+            key = field.key
+            label = field.label
+            self.value = value ?? ""
+            choices = field.choices.map { Choice(value: $0, label: $0, selected: value == $0) }
+            isChoice = field.isChoice
+            required = field.required
+            maxLength = field.maxLength
+        }
     }
 
     struct Form: Encodable, Sendable {
@@ -35,6 +46,8 @@ enum EntityPages {
         let extFields: [ExtField]
         /// 经济类型, 行业 and 行政区划 to choose from.
         let codes: CodeLists
+        /// Each field's `maxlength`, from its description.
+        var limits = EntityField.limits
         var errors: [String] = []
         /// Registered units this one may duplicate (the check at entry).
         var duplicates: [EntityDuplicates.Match] = []
@@ -65,10 +78,7 @@ enum EntityPages {
             departments: departments.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == input.departmentID) },
             inspectors: inspectors.map { Choice(value: $0.id?.uuidString ?? "", label: "\($0.displayName)（\($0.username)）", selected: chosen.contains($0.id?.uuidString ?? "")) },
             statuses: SupervisedEntity.Status.allCases.filter { $0 != .merged }.map { Choice(value: $0.rawValue, label: $0.chinese, selected: $0.rawValue == (input.status ?? "operating")) },
-            extFields: CategoryExtensions.fields(forCategory: input.categoryCode ?? "").map { field in
-                ExtField(key: field.key, label: field.label, value: ext[field.key] ?? "",
-                         choices: field.choices.map { Choice(value: $0, label: $0, selected: ext[field.key] == $0) }, isChoice: field.isChoice, required: field.required)
-            },
+            extFields: CategoryExtensions.fields(forCategory: input.categoryCode ?? "").map { ExtField($0, value: ext[$0.key]) },
             codes: try await CodeLists.load(req, economicType: input.economicType))
     }
 

@@ -37,8 +37,17 @@ enum ImportController {
         var upload: String?
     }
 
+    /// Largest file the web page takes (larger ones go through `weijian import`).
+    static let maxUpload = 10 * 1024 * 1024
+
     @Sendable static func upload(req: Request) async throws -> Response {
         let upload = try req.content.decode(Upload.self)
+        if let chosen = upload.file?.filename, let refused = req.refusedUploads?.message(for: chosen) {
+            var page = Page(errors: ["文件：\(refused)。更大的文件请拆分，或由系统管理员用 weijian import 命令导入"])
+            page.kind = upload.kind ?? "units"
+            page.updateExisting = upload.updateExisting == "on"
+            return try await req.renderPage("import/import", title: "批量导入", content: page).encodeResponse(status: .payloadTooLarge, for: req)
+        }
         let kept = try upload.upload?.trimmed.nilIfEmpty.map { try KeptUpload.load($0, req: req) }
         let file = upload.file.flatMap { $0.data.readableBytes > 0 ? (name: $0.filename, data: Data(buffer: $0.data)) : nil }
             ?? kept.map { (name: $0.filename, data: $0.data) }

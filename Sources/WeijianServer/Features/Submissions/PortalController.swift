@@ -56,6 +56,8 @@ enum PortalController {
         let current: EntityInput
         let extFields: [EntityPages.ExtField]
         let indicators: [Indicator]
+        /// Each unit field's `maxlength`, from its description.
+        var limits = EntityField.limits
         var errors: [String] = []
         var reason = ""
     }
@@ -80,10 +82,7 @@ enum PortalController {
             current[keyPath: keyPath] = "未填"
         }
         return FormPage(kind: kind.rawValue, kindName: kind.chinese, action: action, payload: payload, current: current,
-                        extFields: CategoryExtensions.fields(forCategory: entity.categoryCode).map { field in
-                            .init(key: field.key, label: field.label, value: ext[field.key] ?? "",
-                                  choices: field.choices.map { .init(value: $0, label: $0, selected: ext[field.key] == $0) }, isChoice: field.isChoice, required: field.required)
-                        },
+                        extFields: CategoryExtensions.fields(forCategory: entity.categoryCode).map { EntityPages.ExtField($0, value: ext[$0.key]) },
                         indicators: limits.map { indicator in
                             let limit = WaterLimitsController.limitText(indicator)
                             return Indicator(code: indicator.code, label: "\(indicator.name)\(indicator.unit.isEmpty ? "" : "（\(indicator.unit)）")", limit: limit,
@@ -112,7 +111,8 @@ enum PortalController {
         var files: [File]?
 
         func attachments(_ req: Request) -> SubmissionQueries.Files {
-            SubmissionQueries.Files(uploads: (files ?? []).map { .init(fileName: $0.filename, bytes: Array($0.data.readableBytesView)) },
+            SubmissionQueries.Files(uploads: (files ?? []).map { .init(fileName: $0.filename, bytes: Array($0.data.readableBytesView),
+                                                                       refused: req.refusedUploads?.message(for: $0.filename)) },
                                     directory: req.settings.attachmentsDirectory)
         }
     }

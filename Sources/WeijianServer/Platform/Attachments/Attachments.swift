@@ -24,6 +24,8 @@ enum Attachments {
     struct Upload: Sendable {
         let fileName: String
         let bytes: [UInt8]
+        /// Why the file was left out of the form before it was read (its size), if it was.
+        var refused: String? = nil
     }
 
     /// A file that passed the checks, ready to store.
@@ -39,13 +41,17 @@ enum Attachments {
     static func check(_ uploads: [Upload]) -> (files: [Checked], errors: [ValidationError]) {
         var files: [Checked] = []
         var errors: [ValidationError] = []
-        let chosen = uploads.filter { !($0.fileName.isEmpty && $0.bytes.isEmpty) }
+        let chosen = uploads.filter { !($0.fileName.isEmpty && $0.bytes.isEmpty) || $0.refused != nil }
         if chosen.count > maxFiles {
             errors.append(ValidationError(field: "附件", code: "file.count", message: "一次最多上传\(maxFiles)个文件"))
         }
         for (index, upload) in chosen.prefix(maxFiles).enumerated() {
             let field = "附件\(index + 1)"
             let name = cleanName(upload.fileName)
+            if let refused = upload.refused {
+                errors.append(ValidationError(field: field, code: "file.size", message: refused))
+                continue
+            }
             if upload.bytes.isEmpty {
                 errors.append(ValidationError(field: field, code: "file.empty", message: "“\(name)”是空文件"))
                 continue

@@ -131,7 +131,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if request.body.data == nil {
             _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
         }
-        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
+        let sent = request.formField("_csrf") ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected = request.sessionState?.session.csrfToken, let sent,
               Array(Sessions.hash(sent).utf8) == Array(Sessions.hash(expected).utf8) else {
             try? await request.audit(.csrfRejected, target: ("path", request.url.path), outcome: .denied)

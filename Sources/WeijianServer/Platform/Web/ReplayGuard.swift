@@ -64,7 +64,7 @@ struct ReplayGuard: AsyncMiddleware {
             guard let user = request.auth.get(CurrentUser.self) else { return nil }
             return (Self.hash("api:\(user.id.uuidString):\(raw)"), true)
         }
-        guard let raw = (try? request.content.get(String.self, at: Self.formField))?.trimmed, !raw.isEmpty, raw.count <= 100,
+        guard let raw = request.formField(Self.formField)?.trimmed, !raw.isEmpty, raw.count <= 100,
               let session = request.sessionState?.session.id else { return nil }
         return (Self.hash("web:\(session.uuidString):\(raw)"), false)
     }

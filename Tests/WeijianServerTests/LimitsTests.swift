@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import WeijianCore
+@testable import WeijianServer
+
+@Suite("Limits: stated, early, and the typed form kept")
+struct LimitsTests {
+    static let bigPDF = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 9 * 1024 * 1024)
+
+    @Test func anOversizeAttachmentIsNamedWithItsSizeAndTheTypedFormComesBack() async throws {
+        try await withTestApp { app in
+            // given
+            let entity = try await app.makeEntity()
+            let unit = try await app.signIn(try await SubmissionTests.portalUser(app, for: entity))
+            let fields = [("_csrf", unit.csrf), ("_once", "once-1"), ("kind", "selfInspection"), ("payload[inspectionDate]", "2026-11-20"),
+                          ("payload[content]", "消毒记录齐全，详见附件")]
+            // when
+            try await app.testing().test(.POST, "/portal/submissions", headers: .multipartHeaders(cookie: unit.cookie),
+                                         body: multipartForm(fields, files: [("files[]", "自查报告.pdf", Self.bigPDF)])) { res async in
+                // then
+                #expect(res.status == .unprocessableEntity)
+                let html = res.body.string
+                #expect(html.contains("附件1：“自查报告.pdf”大小为9 MB，超过单个文件8 MB的上限"), "\(html.prefix(3000))")
+                #expect(html.contains("消毒记录齐全，详见附件"), "what was typed comes back")
+            }
+            #expect(try await Submission.query(on: app.db).count() == 0)
+            // the same form with a small file then goes through with the same one-time token
+            try await app.testing().test(.POST, "/portal/submissions", headers: .multipartHeaders(cookie: unit.cookie),
+                                         body: multipartForm(fields, files: [("files[]", "自查报告.pdf", AttachmentTests.pdf)])) { res async in
+                #expect(res.status == .seeOther)
+            }
+        }
+    }
+
+    @Test(arguments: [("/portal/submissions", "multipart/form-data; boundary=x", 65, "单个附件不能超过8 MB"),
+                      ("/app/import", "multipart/form-data; boundary=x", 65, "网页导入的文件不能超过10 MB"),
+                      ("/app/entities", "application/x-www-form-urlencoded", 11, "一次提交不能超过10 MB"),
+                      ("/api/v1/entities", "application/json", 11, "一次提交不能超过10 MB")])
+    func aBodyOverItsLimitIsRefusedBeforeItIsReadStatingTheLimit(path: String, type: String, megabytes: Int, limit: String) async throws {
+        try await withTestApp { app in
+            // given: no session and no token: the size is answered before anything else
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: type)
+            let body = ByteBuffer(bytes: [UInt8](repeating: UInt8(ascii: "a"), count: megabytes * 1024 * 1024))
+            // when
+            try await app.testing().test(.POST, path, headers: headers, body: body) { res async in
+                // then
+                #expect(res.status == .payloadTooLarge)
+                #expect(res.body.string.contains("提交的内容为\(megabytes) MB，超过上限"), "\(res.body.string.prefix(500))")
+                #expect(res.body.string.contains(limit))
+            }
+        }
+    }
+
+    @Test func anImportFileOverTheWebLimitIsNamedAndTheChoicesKept() async throws {
+        try await withTestApp { app in
+            // given
+            let officer = try await app.signIn(try await app.makeUser("info1", roles: [.infoOfficer]))
+            let rows = [UInt8](repeating: UInt8(ascii: "a"), count: 11 * 1024 * 1024)
+            // when
+            try await app.testing().test(.POST, "/app/import", headers: .multipartHeaders(cookie: officer.cookie),
+                                         body: multipartForm([("_csrf", officer.csrf), ("kind", "licences"), ("mode", "check"), ("updateExisting", "on")],
+                                                             files: [("file", "许可证.csv", rows)])) { res async in
+                // then
+                #expect(res.status == .payloadTooLarge)
+                let html = res.body.string
+                #expect(html.contains("文件：“许可证.csv”大小为11 MB，超过单个文件10 MB的上限"))
+                #expect(html.contains(#"<option value="licences" selected>"#), "the chosen kind stays chosen")
+                #expect(html.contains(#"name="updateExisting" checked"#))
+            }
+        }
+    }
+
+    @Test func aQueryValueOverItsLimitIsRefusedNamingTheParameter() async throws {
+        try await withTestApp { app in
+            // given
+            let officer = try await app.signIn(try await app.makeUser("info1", roles: [.infoOfficer]))
+            let long = String(repeating: "a", count: 5000)
+            // when / then
+            try await app.testing().test(.GET, "/app/entities?q=\(long)", headers: officer.headers) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("查找内容：不能超过200个字符"))
+            }
+            try await app.testing().test(.GET, "/app/entities?q=\(String(repeating: "a", count: 150))", headers: officer.headers) { res async in
+                #expect(res.status == .ok)
+            }
+        }
+    }
+
+    /// Every text box and text area of every page says how much it takes, so the browser stops the
+    /// typing there instead of the server refusing the whole form.
+    @Test func everyTextInputOfEveryTemplateHasAMaximumLength() throws {
+        let views = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/Views")
+        let files = FileManager.default.enumerator(at: views, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }.filter { $0.pathExtension == "leaf" } ?? []
+        #expect(files.count > 30)
+        let exempt = ["hidden", "checkbox", "radio", "file", "date", "submit", "password", "number"]
+        var missing: [String] = []
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: /<(input|textarea)\b[^>]*>/) {
+                let tag = String(match.output.0)
+                let type = tag.firstMatch(of: /type="([a-z]+)"/).map { String($0.output.1) } ?? "text"
+                if match.output.1 == "input" && exempt.contains(type) { continue }
+                if !tag.contains("maxlength=") { missing.append("\(file.lastPathComponent): \(tag)") }
+            }
+        }
+        #expect(missing.isEmpty, "\(missing.joined(separator: "\n"))")
+    }
+}
