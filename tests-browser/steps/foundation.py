@@ -254,4 +254,21 @@ def info_officer(ctx: Context) -> None:
     b.sign_out()
 
 
-STEPS = [first_login, department, create_account, grants, inspector, auditor, lockout, info_officer]
+def command_line(ctx: Context) -> None:
+    """The operator's commands: an unknown one prints the usage, a missing account is named in
+    words (not as Abort.404), and the browser's title and header say each thing once."""
+    import subprocess
+    binary = str(ctx.server._binary())
+    wrong = subprocess.run([binary, "bogus"], env=ctx.server.env, capture_output=True, text=True)
+    check(wrong.returncode == 2, f"weijian bogus should exit 2, exited {wrong.returncode}")
+    check("没有“bogus”这个命令" in wrong.stderr and "用法：weijian" in wrong.stderr and "serve" in wrong.stderr,
+          f"weijian bogus should print the usage: {wrong.stderr[-600:]!r}")
+    missing = subprocess.run([binary, "admin", "reset", "--username", "nosuch"], env=ctx.server.env, capture_output=True, text=True)
+    said = [line for line in missing.stderr.splitlines() if not line.startswith("{")]
+    check(missing.returncode != 0 and said and said[-1] == "错误：账号“nosuch”不存在", f"a missing account should be named in words: {said!r}")
+    b = ctx.b
+    b.open("/")
+    check(b.d.title.count("卫生监督所") <= 1, f"the public page's title repeats the institute: {b.d.title!r}")
+
+
+STEPS = [command_line, first_login, department, create_account, grants, inspector, auditor, lockout, info_officer]

@@ -21,6 +21,10 @@ public enum Weijian {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
         env.arguments = env.arguments.isEmpty ? ["weijian"] : env.arguments
         let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        guard commands.contains(where: { $0.name == command }) || ["routes", "help"].contains(command) else {
+            FileHandle.standardError.write(Data("没有“\(command)”这个命令。\n\n\(usage)".utf8))
+            exit(2)
+        }
         // Scheduled jobs belong to the server: a command (import, demo, quality …) must not start
         // a weekly run or race the database's shutdown when it finishes.
         settings.runScheduler = settings.runScheduler && command == "serve"
@@ -46,7 +50,7 @@ public enum Weijian {
                 try await app.execute()
             } catch {
                 try? await app.asyncShutdown()
-                FileHandle.standardError.write(Data("错误：\(error)\n".utf8))
+                FileHandle.standardError.write(Data("错误：\(describe(error))\n".utf8))
                 exit(1)
             }
             try await app.asyncShutdown()
@@ -54,6 +58,33 @@ public enum Weijian {
             FileHandle.standardError.write(Data("错误：\(error)\n".utf8))
             exit(1)
         }
+    }
+}
+
+extension Weijian {
+    /// The commands, as `weijian` without a known command lists them.
+    static let commands: [(name: String, summary: String)] = [
+        ("serve", "运行系统（默认）：首次启动创建数据目录、密钥和三个管理员账号"),
+        ("demo", "向空的数据目录装入演示数据（--units 数量，--no-second-factor）"),
+        ("admin", "账号管理：create、reset、token 等（weijian admin --help）"),
+        ("import", "从 CSV 或 Excel 文件批量导入单位或许可证"),
+        ("quality", "运行数据质量检查"),
+        ("audit-verify", "校验审计日志的哈希链与签名"),
+        ("keys", "密钥管理（轮换数据密钥）"),
+        ("attachments", "校验附件文件的完整性"),
+        ("migrate", "只执行数据库迁移"),
+        ("bench", "基准测试（weijian bench --help）"),
+    ]
+
+    static var usage: String {
+        "用法：weijian <命令> [选项]（各命令的选项见 weijian <命令> --help）\n\n"
+            + commands.map { "  " + $0.name.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n") + "\n"
+    }
+
+    /// An error as the operator should read it: an HTTP-style error by its reason alone.
+    static func describe(_ error: any Error) -> String {
+        if let abort = error as? any AbortError { return abort.reason }
+        return "\(error)"
     }
 }
 

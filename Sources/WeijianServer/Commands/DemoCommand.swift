@@ -39,7 +39,9 @@ struct DemoCommand: AsyncCommand {
         for account in report.accounts {
             console.output(text: "  \(account.role)\t用户名：\(account.username)\t一次性密码：\(account.password)\t\(account.note)")
         }
-        console.output(text: "启动系统：swift run weijian serve，然后打开 http://127.0.0.1:8080/app/login")
+        let folder = ProcessInfo.processInfo.environment["WEIJIAN_DATA_DIR"].map { "WEIJIAN_DATA_DIR=\($0) " } ?? ""
+        let database = ProcessInfo.processInfo.environment["DATABASE_URL"] != nil ? "DATABASE_URL=…（同上） " : ""
+        console.output(text: "启动系统（使用刚装入演示数据的数据目录）：\(folder)\(database)swift run weijian serve，然后打开 http://127.0.0.1:8080/app/login")
     }
 }
 

@@ -12,6 +12,8 @@ struct Layout: Encodable, Sendable {
     }
     let title: String
     let organisation: String
+    /// The browser's title: the page's, then the institute's, each once.
+    let documentTitle: String
     let user: UserInfo?
     let nav: [Navigation.Section]
     let csrf: String
@@ -39,7 +41,8 @@ extension Request {
         }
         let user = auth.get(CurrentUser.self)
         let layout = Layout(title: title, organisation: settings.organisationName,
-                            user: user.map { .init(name: $0.displayName, username: $0.username, roles: $0.rolesText) },
+                            documentTitle: title == settings.organisationName || title.isEmpty ? settings.organisationName : "\(title) - \(settings.organisationName)",
+                            user: user.map { .init(name: $0.displayName, username: $0.username, roles: $0.rolesText == $0.displayName ? "" : $0.rolesText) },
                             nav: Navigation.sections(for: user), csrf: csrfToken, once: ReplayGuard.newToken(), flash: flash, path: url.path,
                             year: application.clock.today.year)
         return try await view.render(template, PageContext(layout: layout, content: content))
