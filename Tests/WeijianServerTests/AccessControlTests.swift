@@ -8,6 +8,31 @@ import WeijianCore
 
 @Suite("Access control")
 struct AccessControlTests {
+    @Test func aChangeOfGrantsAppliesToAnOpenSessionAtItsNextRequest() async throws {
+        try await withTestApp { app in
+            // given: an inspector signed in, roles and scope resolved and kept by this node
+            let first = try await app.makeDepartment("JD1", "监督一科")
+            let second = try await app.makeDepartment("JD2", "监督二科")
+            _ = try await app.makeEntity(.fixture(name: "一科宾馆", creditCode: nil, department: first.id))
+            _ = try await app.makeEntity(.fixture(name: "二科宾馆", creditCode: nil, address: "鼓楼区东街88号", department: second.id))
+            let user = try await app.makeUser("insp1", roles: [.inspector], department: first.id)
+            let browser = try await app.signIn(user)
+            try await app.testing().test(.GET, "/app/entities?q=宾馆", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("一科宾馆") && !res.body.string.contains("二科宾馆"))
+            }
+            // when: the security administrator widens the scope, then takes the role away
+            try await GrantQueries.setGrants(for: user, roles: [.inspector], scopes: [(.department, "*")], by: app.systemCaller)
+            try await app.testing().test(.GET, "/app/entities?q=宾馆", headers: browser.headers) { res async in
+                // then
+                #expect(res.body.string.contains("二科宾馆"), "the wider scope applies at once")
+            }
+            try await GrantQueries.setGrants(for: user, roles: [], scopes: [], by: app.systemCaller)
+            try await app.testing().test(.GET, "/app/entities", headers: browser.headers) { res async in
+                #expect(res.status == .forbidden, "a role taken away is gone at the next request")
+            }
+        }
+    }
+
     @Test func everyApplicationAndAPIRouteDeclaresTheAccessItNeeds() async throws {
         try await withTestApp { app in
             let undeclared = app.routes.all.filter { $0.userInfo["access"] == nil }.map { "\($0.method) /\($0.path.map(\.description).joined(separator: "/"))" }

@@ -36,6 +36,7 @@ enum Migrations {
             AddAuditChainKey(),
             CreateRequestReplays(),
             RekeyEntityDuplicates(divisions: app.codeTables.divisionIndex),
+            AddAuthorizationVersion(),
         ] as [any Migration])
     }
 

@@ -43,6 +43,7 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     // every request re-read them); WEIJIAN_TEMPLATE_RELOAD=1 reloads them while editing.
     app.leaf.cache.isEnabled = ProcessInfo.processInfo.environment["WEIJIAN_TEMPLATE_RELOAD"] != "1"
 
+    app.storage[Application.AuthorizationCacheKey.self] = AuthorizationCache()
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(https: settings.usesTLS))

@@ -22,6 +22,8 @@ struct BenchCommand: AsyncCommand {
         var searchUnits: Int?
         @Option(name: "search-queries", help: "检索次数（默认 300）")
         var searchQueries: Int?
+        @Option(name: "only", help: "只运行一组：numbering、registry 或 http（默认全部）")
+        var only: String?
     }
 
     var help: String { "性能基准：已登录首页对比简单路由的请求/秒；并发编号分配/秒对比顺序分配；单位导入对比直接批量插入；单位检索延迟；导入时峰值内存" }
@@ -41,7 +43,28 @@ struct BenchCommand: AsyncCommand {
         let allocations = max(100, signature.allocations ?? 2000)
         let concurrency = max(1, signature.concurrency ?? 16)
         var lines: [Line] = []
+        let only = signature.only?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard ["", "numbering", "registry", "http"].contains(only) else {
+            throw CommandError(message: "--only：应为 numbering、registry 或 http")
+        }
+        if only == "" || only == "numbering" { lines.append(try await numberingLine(app, allocations: allocations, concurrency: concurrency)) }
+        if only == "" || only == "registry" {
+            lines += try await RegistryBench.run(app, importRows: max(100, signature.importRows ?? 2000), searchUnits: max(100, signature.searchUnits ?? 5000),
+                                                 queries: max(20, signature.searchQueries ?? 300), console: context.console)
+        }
+        if only == "" || only == "http" { lines.append(try await httpLine(app, port: signature.port ?? 18080, requests: requests, concurrency: concurrency)) }
 
+        let engine = app.db.engine == .sqlite ? "SQLite" : "PostgreSQL"
+        context.console.output(text: "基准（\(engine)，\(ProcessInfo.processInfo.activeProcessorCount)核，请求\(requests)次/项，并发\(concurrency)）")
+        context.console.output(text: "| 项目 | 结果 | 基线 | 基线结果 | 比值 |")
+        context.console.output(text: "|---|---|---|---|---|")
+        for line in lines {
+            context.console.output(text: String(format: "| %@ | %.1f %@ | %@ | %.1f %@ | %.2f |", line.name, line.value, line.unit, line.baselineName, line.baseline, line.unit, line.value / line.baseline))
+        }
+    }
+
+    /// Numbering: sequential allocation, then the same number of allocations from concurrent tasks.
+    func numberingLine(_ app: Application, allocations: Int, concurrency: Int) async throws -> Line {
         // Numbering: sequential allocation, then the same number of allocations from concurrent tasks.
         let scheme = "bench-\(UUID().uuidString.prefix(8))"
         let sequential = try await timed {
@@ -61,30 +84,20 @@ struct BenchCommand: AsyncCommand {
         }
         let issued = try await Numbering.allocate(scheme: scheme, organ: "par", year: 2026, on: app.db) - 1
         guard issued == allocations else { throw CommandError(message: "编号校验失败：并发分配后计数为\(issued)，应为\(allocations)") }
-        lines.append(Line(name: "编号分配（\(concurrency)并发）", value: Double(allocations) / contended, unit: "次/秒",
-                          baselineName: "顺序分配", baseline: Double(allocations) / sequential))
+        return Line(name: "编号分配（\(concurrency)并发）", value: Double(allocations) / contended, unit: "次/秒",
+                    baselineName: "顺序分配", baseline: Double(allocations) / sequential)
+    }
 
-        lines += try await RegistryBench.run(app, importRows: max(100, signature.importRows ?? 2000), searchUnits: max(100, signature.searchUnits ?? 5000),
-                                             queries: max(20, signature.searchQueries ?? 300), console: context.console)
-
-        // HTTP: the signed-in home page against a trivial route of the same binary and run.
-        let port = signature.port ?? 18080
+    /// HTTP: the signed-in home page against a trivial route of the same binary and run.
+    func httpLine(_ app: Application, port: Int, requests: Int, concurrency: Int) async throws -> Line {
         let cookie = try await benchSession(app)
         try await app.server.start(address: .hostname("127.0.0.1", port: port))
         defer { Task { await app.server.shutdown() } }
         let base = "http://127.0.0.1:\(port)"
         let trivial = try await load(app, url: base + "/healthz", cookie: nil, requests: requests, concurrency: concurrency)
         let home = try await load(app, url: base + "/app", cookie: cookie, requests: requests, concurrency: concurrency)
-        lines.append(Line(name: "已登录首页 /app", value: home, unit: "请求/秒", baselineName: "简单路由 /healthz", baseline: trivial))
         await app.server.shutdown()
-
-        let engine = app.db.engine == .sqlite ? "SQLite" : "PostgreSQL"
-        context.console.output(text: "基准（\(engine)，\(ProcessInfo.processInfo.activeProcessorCount)核，请求\(requests)次/项，并发\(concurrency)）")
-        context.console.output(text: "| 项目 | 结果 | 基线 | 基线结果 | 比值 |")
-        context.console.output(text: "|---|---|---|---|---|")
-        for line in lines {
-            context.console.output(text: String(format: "| %@ | %.1f %@ | %@ | %.1f %@ | %.2f |", line.name, line.value, line.unit, line.baselineName, line.baseline, line.unit, line.value / line.baseline))
-        }
+        return Line(name: "已登录首页 /app", value: home, unit: "请求/秒", baselineName: "简单路由 /healthz", baseline: trivial)
     }
 
     func timed(_ body: () async throws -> Void) async throws -> Double {

@@ -32,6 +32,7 @@ enum GrantQueries {
             for (dimension, value) in scopes {
                 try await DataScopeGrant(userID: userID, dimension: dimension, value: value, grantedBy: actor.name, at: now).create(on: tx)
             }
+            try await AuthorizationCache.invalidate(userID, on: tx)
             try await caller.audit(.grantsSet, target: ("user", userID.uuidString),
                                       details: ["username": user.username,
                                                 "roles": roles.map(\.rawValue).sorted().joined(separator: ","),

@@ -75,7 +75,7 @@ extension Request {
 struct SessionAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = request.cookies[Sessions.cookieName]?.string, !token.isEmpty,
-           let session = try await UserSession.query(on: request.db).filter(\.$tokenHash == Sessions.hash(token)).with(\.$user).first() {
+           let session = try await Self.session(Sessions.hash(token), on: request.db) {
             let policy = try await request.securitySettings()
             let idle = request.now.timeIntervalSince(session.lastSeenAt)
             if idle > Double(policy.idleTimeoutMinutes * 60) || session.user?.status == .disabled {
@@ -93,7 +93,8 @@ struct SessionAuthenticator: AsyncMiddleware {
                 }
                 request.sessionState = SessionState(session: session, user: session.user)
                 if let user = session.user, session.stage == .active {
-                    request.auth.login(try await CurrentUser.load(user, sessionID: session.id, csrfToken: session.csrfToken, on: request.db))
+                    request.auth.login(try await CurrentUser.load(user, sessionID: session.id, csrfToken: session.csrfToken, on: request.db,
+                                                                  cache: request.application.authorizationCache))
                 }
             }
         }
@@ -101,6 +102,14 @@ struct SessionAuthenticator: AsyncMiddleware {
     }
 
     struct ExpiredSessionKey: StorageKey { typealias Value = Bool }
+
+    /// The session of a token with its user, read in one query.
+    static func session(_ tokenHash: String, on db: any Database) async throws -> UserSession? {
+        guard let session = try await UserSession.query(on: db).join(User.self, on: \UserSession.$user.$id == \User.$id, method: .left)
+            .filter(\.$tokenHash == tokenHash).first() else { return nil }
+        session.$user.value = .some(try? session.joined(User.self))
+        return session
+    }
 }
 
 /// Authenticates API requests by bearer token.
@@ -116,7 +125,8 @@ struct BearerTokenAuthenticator: AsyncMiddleware {
                 token.lastUsedAt = request.now
                 try await token.save(on: request.db)
             }
-            request.auth.login(try await CurrentUser.load(token.user, sessionID: nil, csrfToken: nil, on: request.db))
+            request.auth.login(try await CurrentUser.load(token.user, sessionID: nil, csrfToken: nil, on: request.db,
+                                                          cache: request.application.authorizationCache))
         }
         return try await next.respond(to: request)
     }

@@ -38,6 +38,8 @@ public final class User: Model, @unchecked Sendable {
     @Enum(key: "status") public var status: Status
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "disabled_at") public var disabledAt: Date?
+    /// Raised by every change of the account's roles or data scope (`AuthorizationCache`).
+    @Field(key: "authz_version") public var authorizationVersion: Int64
 
     public init() {}
 
@@ -53,6 +55,7 @@ public final class User: Model, @unchecked Sendable {
         self.totpEnabled = false
         self.status = .active
         self.createdAt = now
+        self.authorizationVersion = 0
     }
 
     /// The TOTP secret is a credential: stored encrypted like personal data.
