@@ -549,7 +549,7 @@ class Context:
 
     # signing a prepared account in -------------------------------------
     def first_sign_in(self, account: Account, role_name: str = "", browser: Browser | None = None,
-                      try_weak_password: bool = False, try_wrong_code: bool = False) -> None:
+                      try_weak_password: bool = False, try_wrong_code: bool = False, scan_qr: bool = False) -> None:
         """A staff member's first sign-in: one-time password → forced password change → TOTP
         enrolment (the authenticator app keeps the secret) → 工作台. `role_name`, if given, must
         show in the header. The optional tries check the refusals on the way."""
@@ -569,6 +569,10 @@ class Context:
         account.password = password
         secret = b.text("#totp-secret")
         check(re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})*", secret) is not None, f"#totp-secret looks wrong: {secret!r}")
+        if scan_qr:
+            # As a phone would: read the QR code from the screen (a screenshot, decoded by zbarimg)
+            # and take the key from its otpauth:// URI, not from the text beside it.
+            secret = self.scan_totp_qr(b, account.username, shown=secret)
         self.auth.enrol(account.username, secret)
         if try_wrong_code:
             b.fill("code", self.auth.wrong_code(account.username))
@@ -587,6 +591,25 @@ class Context:
             who = b.text("#current-user")
             check(role_name in who or role_name in b.text("header .roles"),
                   f"#current-user should show {role_name!r}, shows {who!r}")
+
+    def scan_totp_qr(self, b: Browser, username: str, shown: str) -> str:
+        """Decodes the enrolment page's QR code with zbarimg; checks the URI names the account and
+        carries the key shown as text; returns that key."""
+        import subprocess
+        import urllib.parse
+        shot = self.files / f"qr-{username}.png"
+        shot.write_bytes(b.d.find_element(By.CSS_SELECTOR, "#totp-qr svg").screenshot_as_png)
+        decoded = subprocess.run(["zbarimg", "--raw", "-q", str(shot)], capture_output=True, text=True)
+        check(decoded.returncode == 0 and decoded.stdout.strip(), f"zbarimg could not read the QR code ({decoded.returncode}): {decoded.stderr!r}")
+        uri = urllib.parse.urlparse(decoded.stdout.strip())
+        check(uri.scheme == "otpauth" and uri.netloc == "totp", f"the QR code should hold an otpauth://totp URI: {decoded.stdout!r}")
+        check(username in urllib.parse.unquote(uri.path), f"the URI should name the account {username}: {uri.path!r}")
+        params = urllib.parse.parse_qs(uri.query)
+        key = params.get("secret", [""])[0]
+        check(key == shown.replace(" ", ""), f"the QR code's key {key!r} should be the key shown as text {shown!r}")
+        check(params.get("digits", ["6"])[0] == "6" and params.get("period", ["30"])[0] == "30", f"unexpected TOTP parameters: {params}")
+        note(f"QR code decoded by zbarimg: otpauth://totp{urllib.parse.unquote(uri.path)}?issuer=…")
+        return key
 
     def sign_in_again(self, account: Account, browser: Browser | None = None) -> None:
         """A later sign-in of an enrolled staff member: password, then the next code from the

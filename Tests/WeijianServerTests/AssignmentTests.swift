@@ -46,7 +46,7 @@ struct AssignmentTests {
             for unit in s.units.prefix(2) {
                 #expect(try await SupervisedEntity.find(unit.id, on: app.db)?.area == "一片区")
                 #expect(try await EntityQueries.inspectorIDs(unit.id!, on: app.db) == [s.inspector.id!])
-                let history = try await EntityQueries.history(unit.id!, on: app.db)
+                let history = try await EntityQueries.history(unit.id!, on: app.db).rows
                 #expect(history.first?.changes.contains(.init(field: "片区", from: "", to: "一片区")) == true)
                 #expect(history.first?.changes.contains(.init(field: "监督员", from: "", to: "王监督")) == true)
             }

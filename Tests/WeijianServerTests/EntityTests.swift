@@ -66,7 +66,7 @@ struct EntityTests {
             }
             let entity = try #require(try await SupervisedEntity.query(on: app.db).first())
             #expect(entity.legalRepPhoneCipher != nil, "a blank phone on the edit form keeps the stored one")
-            let history = try await EntityQueries.history(entity.id!, on: app.db)
+            let history = try await EntityQueries.history(entity.id!, on: app.db).rows
             #expect(history.map(\.action) == ["修改", "登记"])
         }
     }

@@ -127,7 +127,7 @@ struct ImportTests {
             let stored = try #require(try await SupervisedEntity.query(on: app.db).filter(\.$creditCode == "91350100M000100Y43").first())
             #expect(stored.name == "阳光大酒店")
             #expect(stored.legalRepIDCipher != nil, "personal data missing from the row is kept")
-            let history = try await EntityQueries.history(stored.id!, on: app.db)
+            let history = try await EntityQueries.history(stored.id!, on: app.db).rows
             #expect(history.first?.action == "导入更新")
             #expect(try await app.entityCount() == 1)
         }

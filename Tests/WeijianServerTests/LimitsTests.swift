@@ -110,3 +110,60 @@ struct LimitsTests {
         #expect(missing.isEmpty, "\(missing.joined(separator: "\n"))")
     }
 }
+
+@Suite("Lists that used to stop silently")
+struct PagedListTests {
+    @Test func aUnitsHistoryIsPagedWithItsTotalOnThePageAndInTheAPI() async throws {
+        try await withTestApp { app in
+            // given: 61 history rows (the registration and 60 changes)
+            let officer = try await app.makeUser("info1", roles: [.infoOfficer])
+            try await DataScopeGrant(userID: officer.id!, dimension: .department, value: "*", grantedBy: "test", at: app.clock.now()).create(on: app.db)
+            let entity = try await app.makeEntity(.fixture(name: "历史很长的宾馆", creditCode: nil))
+            for index in 1...60 {
+                try await app.db.sql.raw("""
+                    INSERT INTO entity_history (entity_id, at, actor_id, actor_name, action, changes, comment)
+                    VALUES (\(bind: entity.id!), \(bind: Int64(index)), 'x', '测试', 'update', \(bind: "[{\"field\":\"从业人员数\",\"from\":\"\(index)\",\"to\":\"\(index + 1)\"}]"), '')
+                    """).run()
+            }
+            let browser = try await app.signIn(officer)
+            // when / then: the page says 61 and offers page 2, which holds the oldest
+            try await app.testing().test(.GET, "/app/entities/\(entity.id!)", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("共 61 条 · 第 1/2 页"))
+                #expect(res.body.string.contains("从业人员数：60 → 61"))
+            }
+            try await app.testing().test(.GET, "/app/entities/\(entity.id!)?page=2", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("从业人员数：10 → 11"))
+                #expect(!res.body.string.contains("从业人员数：60 → 61"))
+            }
+            let history = try await EntityQueries.history(entity.id!, page: 2, on: app.db)
+            #expect(history.total == 61 && history.rows.count == 11)
+        }
+    }
+
+    @Test func theSystemLogIsPagedWithItsTotal() async throws {
+        try await withTestApp { app in
+            // given
+            for index in 1...130 { await SystemLog.write(.info, category: "test", "第\(index)条", on: app.db, now: app.clock.now()) }
+            let admin = try await app.signIn(try await app.makeUser("sys1", roles: [.sysadmin]))
+            // when / then
+            try await app.testing().test(.GET, "/app/admin/system-log?page=2", headers: admin.headers) { res async in
+                #expect(res.body.string.contains("第 2/2 页"))
+                #expect(res.body.string.contains("第1条") && !res.body.string.contains("第130条"))
+            }
+        }
+    }
+
+    @Test func theInboxSaysHowManyAreUnreadBeyondThoseShown() async throws {
+        try await withTestApp { app in
+            // given: 55 tasks and 3 reminders
+            let user = try await app.makeUser("insp1", roles: [.inspector])
+            for index in 1...55 { try await Inbox.notify(userID: user.id!, kind: .task, title: "待办\(index)", on: app.db, now: app.clock.now()) }
+            for index in 1...3 { try await Inbox.notify(userID: user.id!, kind: .reminder, title: "提醒\(index)", on: app.db, now: app.clock.now()) }
+            let browser = try await app.signIn(user)
+            // when / then
+            try await app.testing().test(.GET, "/app", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("未读：待办55项，提醒3项；此处为最新50项"))
+            }
+        }
+    }
+}

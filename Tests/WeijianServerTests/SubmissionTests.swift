@@ -62,7 +62,7 @@ struct SubmissionTests {
             let stored = try #require(try await SupervisedEntity.find(entity.id, on: app.db))
             #expect(stored.legalRepName == "李四")
             #expect(stored.employees == 30)
-            let history = try await EntityQueries.history(entity.id!, on: app.db)
+            let history = try await EntityQueries.history(entity.id!, on: app.db).rows
             #expect(history.first?.action == "单位报送（审核通过）")
             #expect(history.first?.changes.contains(.init(field: "法定代表人（负责人）", from: "张三", to: "李四")) == true)
             let versions = try await app.db.sql.select().column("version").from("submission_versions").all()

@@ -14,12 +14,17 @@ from harness import Account, Context, check, note, resident_id
 
 def first_login(ctx: Context) -> None:
     """The administrators sign in with the one-time passwords from the first start's console:
-    forced password change (a weak one refused), TOTP enrolment (a wrong code refused), 工作台."""
+    forced password change (a weak one refused), TOTP enrolment by scanning the page's QR code (a
+    wrong code refused), 工作台, and a later sign-in with a code from the scanned key."""
     passwords = ctx.server.console_passwords
     check(set(passwords) >= {"sysadmin", "secadmin", "auditor"},
           f"the first start should print one-time passwords for sysadmin, secadmin and auditor; found {sorted(passwords)} "
           "(is the database really fresh and empty?)")
-    ctx.first_sign_in(Account("sysadmin", passwords["sysadmin"]), "系统管理员", try_weak_password=True, try_wrong_code=True)
+    sysadmin = Account("sysadmin", passwords["sysadmin"])
+    ctx.first_sign_in(sysadmin, "系统管理员", try_weak_password=True, try_wrong_code=True, scan_qr=True)
+    ctx.b.sign_out()
+    # The key read from the QR code signs in: password, then a code computed from that key.
+    ctx.sign_in_again(sysadmin)
     ctx.b.sign_out()
     ctx.first_sign_in(Account("secadmin", passwords["secadmin"]), "安全管理员")
     ctx.b.sign_out()

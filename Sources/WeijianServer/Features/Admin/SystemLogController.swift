@@ -6,9 +6,9 @@ enum SystemLogController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "admin", "system-log", access: .permission(.systemLogRead), use: page)
         api.endpoint(.GET, "system-log", access: .permission(.systemLogRead),
-                     doc: APIDoc("系统运行与故障日志（新的在前，每次100条）", query: [
-                        .choice("level", "级别", SystemLog.Level.allCases.map(\.rawValue)), .text("category", "类别", maxLength: 40),
-                        .integer("before", "只看此编号之前的记录（翻页）", 1...Int(Int64.max >> 1))], response: [Row].self), use: listAPI)
+                     doc: APIDoc("系统运行与故障日志（新的在前，每页100条，附总数）", query: [
+                        .choice("level", "级别", SystemLog.Level.allCases.map(\.rawValue)), .text("category", "类别", maxLength: 40), .page],
+                                 response: Paged<Row>.self), use: listAPI)
     }
 
     struct Row: Content {
@@ -23,14 +23,13 @@ enum SystemLogController {
     struct Page: Encodable, Sendable {
         let rows: [Row]
         let level: String
-        let nextBefore: Int64?
+        let pager: Pager
     }
 
-    static func rows(_ req: Request) async throws -> [Row] {
+    static func rows(_ req: Request) async throws -> Paged<Row> {
         let level = try? req.query.get(String.self, at: "level")
         let category = try? req.query.get(String.self, at: "category")
-        let before = try? req.query.get(Int64.self, at: "before")
-        return try await SystemLog.list(level: level, category: category, limit: 100, before: before, on: req.db).map {
+        return try await SystemLog.page(level: level, category: category, page: req.pageNumber, on: req.db).map {
             Row(id: $0.id, time: Format.dateTime(millis: $0.occurred_at), level: $0.level,
                 levelName: SystemLog.Level(rawValue: $0.level)?.chinese ?? $0.level, category: $0.category, message: $0.message)
         }
@@ -38,11 +37,12 @@ enum SystemLogController {
 
     @Sendable static func page(req: Request) async throws -> View {
         let rows = try await rows(req)
+        let level = (try? req.query.get(String.self, at: "level")) ?? ""
         return try await req.renderPage("admin/system-log", title: "运行与故障日志",
-                                        content: Page(rows: rows, level: (try? req.query.get(String.self, at: "level")) ?? "", nextBefore: rows.count == 100 ? rows.last?.id : nil))
+                                        content: Page(rows: rows.rows, level: level, pager: Pager(rows, path: "/app/admin/system-log", query: ["level": level])))
     }
 
-    @Sendable static func listAPI(req: Request) async throws -> [Row] { try await rows(req) }
+    @Sendable static func listAPI(req: Request) async throws -> Paged<Row> { try await rows(req) }
 }
 
 extension SystemLogController.Row: APIExample {

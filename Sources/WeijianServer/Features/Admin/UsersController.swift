@@ -180,6 +180,8 @@ enum UsersController {
         let totp: Bool
         let lastLogin: String
         let created: String
+        /// 职务, 执法证 and contact, personal data masked.
+        let profile: [EntityPages.Fact]
         var newPassword: String?
     }
 
@@ -190,7 +192,10 @@ enum UsersController {
                         department: user.department?.name ?? "—", roles: roles.isEmpty ? "（未授权）" : roles.sorted().map(\.chinese).joined(separator: "、"),
                         active: user.status == .active, locked: (user.lockedUntil ?? .distantPast) > req.now,
                         lockedUntil: user.lockedUntil.map(Format.dateTime) ?? "", totp: user.totpEnabled,
-                        lastLogin: user.lastLoginAt.map(Format.dateTime) ?? "从未登录", created: Format.dateTime(user.createdAt), newPassword: newPassword)
+                        lastLogin: user.lastLoginAt.map(Format.dateTime) ?? "从未登录", created: Format.dateTime(user.createdAt),
+                        profile: try await StaffQueries.snapshot(userID: try user.requireID(), crypto: req.application.keyStore.fieldCrypto, on: req.db)
+                            .map { EntityPages.Fact(label: $0.0, value: $0.1.isEmpty ? "—" : $0.1) },
+                        newPassword: newPassword)
     }
 
     static func target(_ req: Request) async throws -> User {

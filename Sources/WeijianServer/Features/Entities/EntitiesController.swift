@@ -35,7 +35,7 @@ enum EntitiesController {
                      doc: APIDoc("修改单位（个人信息留空则不变；变更记入历史）", body: EntityInput.self, required: EntityInput.requiredForRegistration,
                                  response: Detail.self), use: updateAPI)
         api.endpoint(.GET, "entities", ":entityID", "history", access: .permission(.entitiesRead),
-                     doc: APIDoc("单位变更历史（新的在前）", response: [EntityQueries.HistoryRow].self), use: historyAPI)
+                     doc: APIDoc("单位变更历史（新的在前，每页50条，附总数）", query: [.page], response: Paged<EntityQueries.HistoryRow>.self), use: historyAPI)
     }
 
     // MARK: list
@@ -213,7 +213,8 @@ enum EntitiesController {
     // MARK: one unit, one file
 
     static func file(_ req: Request, _ entity: SupervisedEntity) async throws -> EntityPages.File {
-        try await EntityPages.file(entity, user: try req.currentUser, crypto: req.fieldCrypto, tables: req.codeTables, today: req.application.clock.today, on: req.db)
+        try await EntityPages.file(entity, user: try req.currentUser, crypto: req.fieldCrypto, tables: req.codeTables, today: req.application.clock.today,
+                                   historyPage: req.pageNumber, on: req.db)
     }
 
     @Sendable static func show(req: Request) async throws -> View {
@@ -351,8 +352,8 @@ enum EntitiesController {
         return try await detail(entity, on: req.db)
     }
 
-    @Sendable static func historyAPI(req: Request) async throws -> [EntityQueries.HistoryRow] {
-        try await EntityQueries.history(try await entity(req).requireID(), on: req.db)
+    @Sendable static func historyAPI(req: Request) async throws -> Paged<EntityQueries.HistoryRow> {
+        try await EntityQueries.history(try await entity(req).requireID(), page: req.pageNumber, on: req.db)
     }
 }
 

@@ -125,8 +125,12 @@ enum EntityPages {
         let personal: [PersonalFact]
         let inspectors: String
         let licences: [LicenseQueries.Row]
+        /// The latest submissions, and how many there are in all.
         let submissions: [SubmissionQueries.Summary]
+        let submissionsTotal: Int
         let history: [EntityQueries.HistoryRow]
+        /// The history's total and pages.
+        let pager: Pager
         let canEdit: Bool
         let canReveal: Bool
         let canLicense: Bool
@@ -142,7 +146,8 @@ enum EntityPages {
         var licenceForm: LicenseQueries.Input
     }
 
-    static func file(_ entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto, tables: CodeTables, today: LocalDate, on db: any Database) async throws -> File {
+    static func file(_ entity: SupervisedEntity, user: CurrentUser, crypto: FieldCrypto, tables: CodeTables, today: LocalDate,
+                     historyPage: Int = 1, on db: any Database) async throws -> File {
         let id = try entity.requireID()
         let category = try await SupervisionCategory.find(entity.categoryCode, on: db)
         let topCategory = try await SupervisionCategory.find(entity.topCategory, on: db)
@@ -155,6 +160,8 @@ enum EntityPages {
         func mask(_ cipher: String?, _ field: EncryptedField) throws -> String { try cipher.map { field.kind.mask(try crypto.decrypt($0, context: field.context)) } ?? "未登记" }
         let ext = entity.extensionValues
         let source = InformationSource(rawValue: entity.source) ?? .internal
+        let history = try await EntityQueries.history(id, page: historyPage, on: db, names: names)
+        let submissions = try await SubmissionQueries.forEntity(id, today: today, on: db)
         return File(
             id: id.uuidString, name: entity.name, unitCode: entity.unitCode, status: entity.status.chinese,
             classification: Classification(businessType: topCategory?.name ?? entity.topCategory, nature: .basic, source: source, sensitivity: .personal).summary,
@@ -184,8 +191,8 @@ enum EntityPages {
             ],
             inspectors: inspectorIDs.compactMap { names[$0.uuidString] }.joined(separator: "、"),
             licences: try await LicenseQueries.forEntity(id, today: today, on: db),
-            submissions: try await SubmissionQueries.forEntity(id, on: db),
-            history: try await EntityQueries.history(id, on: db, names: names),
+            submissions: submissions.rows, submissionsTotal: submissions.total,
+            history: history.rows, pager: Pager(history, path: "/app/entities/\(id.uuidString)"),
             canEdit: user.can(.entitiesEdit) && entity.status != .merged, canReveal: user.can(.personalDataReveal),
             canLicense: user.can(.licencesManage) && entity.status != .merged,
             licensing: category?.licensing.rawValue ?? "none", organs: LicenseQueries.organs, purposes: StaffController.purposes,

@@ -254,16 +254,20 @@ enum EntityQueries {
         let changes: [Change]
     }
 
-    static func history(_ entityID: UUID, on db: any Database, names: [String: String] = [:]) async throws -> [HistoryRow] {
-        let rows = try await db.sql.select().columns("at", "actor_name", "action", "changes", "comment").from("entity_history")
-            .where("entity_id", .equal, SQLBind(entityID)).orderBy("id", .descending).limit(500).all()
-        return try rows.map { row in
-            let changes = try JSONDecoder().decode([Change].self, from: Data(try row.decode(column: "changes", as: String.self).utf8))
-            let action = try row.decode(column: "action", as: String.self)
-            return HistoryRow(at: Format.dateTime(Date(millis: try row.decode(column: "at", as: Int64.self))),
-                              actor: try row.decode(column: "actor_name", as: String.self), action: historyActions[action] ?? action,
-                              comment: try row.decode(column: "comment", as: String.self),
-                              changes: changes.map { Change(field: $0.field, from: names[$0.from] ?? $0.from, to: names[$0.to] ?? $0.to) })
+    /// A page of the unit's history, newest first, with its total.
+    static func history(_ entityID: UUID, page: Int = 1, pageSize: Int = 50, on db: any Database,
+                        names: [String: String] = [:]) async throws -> Paged<HistoryRow> {
+        let query = db.sql.select().columns("at", "actor_name", "action", "changes", "comment").from("entity_history")
+            .where("entity_id", .equal, SQLBind(entityID)).orderBy("id", .descending)
+        return try await Paged.read(query, page: page, pageSize: pageSize, on: db) { rows in
+            try rows.map { row in
+                let changes = try JSONDecoder().decode([Change].self, from: Data(try row.decode(column: "changes", as: String.self).utf8))
+                let action = try row.decode(column: "action", as: String.self)
+                return HistoryRow(at: Format.dateTime(Date(millis: try row.decode(column: "at", as: Int64.self))),
+                                  actor: try row.decode(column: "actor_name", as: String.self), action: historyActions[action] ?? action,
+                                  comment: try row.decode(column: "comment", as: String.self),
+                                  changes: changes.map { Change(field: $0.field, from: names[$0.from] ?? $0.from, to: names[$0.to] ?? $0.to) })
+            }
         }
     }
 

@@ -28,21 +28,24 @@ enum HomeController {
         let reminders: Int
         let today: String
         let noRoles: Bool
+        /// More unread items than the page shows.
+        let more: Bool
     }
 
     @Sendable static func home(req: Request) async throws -> Response {
         let user = try req.currentUser
         // A unit's account works in the portal.
         if user.kind == .portal { return req.redirect(to: "/portal") }
-        let items = try await Inbox.items(for: user.id, on: req.db).map {
+        let inbox = try await Inbox.unread(for: user.id, on: req.db)
+        let items = inbox.items.map {
             Item(id: $0.id, kind: Inbox.Kind(rawValue: $0.kind)?.chinese ?? $0.kind, title: $0.title, body: $0.body, link: $0.link,
                  due: $0.due_date ?? "", created: Format.dateTime(millis: $0.created_at))
         }
         let today = req.application.clock.today
         let page = HomePage(greeting: "\(user.displayName)，您好", roles: user.rolesText, items: items,
-                            tasks: items.filter { $0.kind == Inbox.Kind.task.chinese }.count,
-                            reminders: items.filter { $0.kind == Inbox.Kind.reminder.chinese }.count,
-                            today: "\(today.chinese) \(today.weekdayName)", noRoles: user.roles.isEmpty)
+                            tasks: inbox.tasks, reminders: inbox.reminders,
+                            today: "\(today.chinese) \(today.weekdayName)", noRoles: user.roles.isEmpty,
+                            more: inbox.tasks + inbox.reminders > items.count)
         return try await req.renderPage("home/home", title: "工作台", content: page).encodeResponse(for: req)
     }
 

@@ -32,19 +32,23 @@ enum PortalController {
         let licences: [LicenseQueries.Row]
         let submissions: [SubmissionQueries.Summary]
         let kinds: [EntityPages.Choice]
+        /// The submissions' total and pages.
+        let pager: Pager
     }
 
     @Sendable static func home(req: Request) async throws -> View {
         let entity = try await unit(req)
         let id = try entity.requireID()
         let today = req.application.clock.today
+        let submissions = try await SubmissionQueries.forEntity(id, page: req.pageNumber, today: today, on: req.db)
         let page = Home(name: entity.name, unitCode: entity.unitCode,
                         facts: [.init(label: "统一社会信用代码", value: entity.creditCode ?? ""), .init(label: "法定代表人（负责人）", value: entity.legalRepName ?? ""),
                                 .init(label: "经营地址", value: entity.operatingAddress), .init(label: "经营范围", value: entity.businessScope ?? ""),
                                 .init(label: "从业人员数", value: entity.employees.map(String.init) ?? ""), .init(label: "经营状态", value: entity.status.chinese)],
                         licences: try await LicenseQueries.forEntity(id, today: today, on: req.db),
-                        submissions: try await SubmissionQueries.forEntity(id, today: today, on: req.db),
-                        kinds: try await SubmissionQueries.kinds(for: entity, on: req.db).map { .init(value: $0.rawValue, label: $0.chinese) })
+                        submissions: submissions.rows,
+                        kinds: try await SubmissionQueries.kinds(for: entity, on: req.db).map { .init(value: $0.rawValue, label: $0.chinese) },
+                        pager: Pager(submissions, path: "/portal"))
         return try await req.renderPage("portal/home", title: "单位门户", content: page)
     }
 

@@ -351,9 +351,11 @@ enum SubmissionQueries {
                        overdue: submission.status != .approved && (LocalDate(submission.dueDate).map { $0 < today } ?? false), flagged: !flags.isEmpty)
     }
 
-    static func forEntity(_ entityID: UUID, today: LocalDate = LocalDate(instant: Date()), on db: any Database) async throws -> [Summary] {
-        try await Submission.query(on: db).filter(\.$entityID == entityID).sort(\.$submittedAt, .descending).limit(200).all()
-            .map { summary($0, entityName: "", today: today) }
+    /// A page of the unit's submissions, newest first, with the total.
+    static func forEntity(_ entityID: UUID, page: Int = 1, pageSize: Int = 20, today: LocalDate = LocalDate(instant: Date()),
+                          on db: any Database) async throws -> Paged<Summary> {
+        try await Paged.read(Submission.query(on: db).filter(\.$entityID == entityID).sort(\.$submittedAt, .descending).sort(\.$id),
+                             page: page, pageSize: pageSize) { $0.map { summary($0, entityName: "", today: today) } }
     }
 
     /// The review queue in the reader's scope, oldest deadline first, one page with the total. The

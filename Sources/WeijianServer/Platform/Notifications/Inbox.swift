@@ -36,6 +36,24 @@ public enum Inbox {
             .run()
     }
 
+    /// The newest unread items and how many are unread in all, by kind: one query (the counts are
+    /// window aggregates over the same rows).
+    static func unread(for userID: UUID, limit: Int = 50, on db: any Database) async throws -> (items: [Item], tasks: Int, reminders: Int) {
+        struct Counted: Decodable {
+            let tasks: Int
+            let reminders: Int
+        }
+        let rows = try await db.sql.raw("""
+            SELECT id, kind, title, body, link, due_date, created_at, read_at,
+                   SUM(CASE WHEN kind = 'task' THEN 1 ELSE 0 END) OVER () AS tasks,
+                   SUM(CASE WHEN kind = 'task' THEN 0 ELSE 1 END) OVER () AS reminders
+            FROM notifications WHERE user_id = \(bind: userID.uuidString) AND read_at IS NULL
+            ORDER BY id DESC LIMIT \(bind: limit)
+            """).all()
+        let counts = try rows.first?.decode(model: Counted.self)
+        return (try rows.map { try $0.decode(model: Item.self) }, counts?.tasks ?? 0, counts?.reminders ?? 0)
+    }
+
     static func items(for userID: UUID, includeRead: Bool = false, limit: Int = 50, on db: any Database) async throws -> [Item] {
         var query = db.sql.select().columns("id", "kind", "title", "body", "link", "due_date", "created_at", "read_at")
             .from("notifications").where("user_id", .equal, userID.uuidString)

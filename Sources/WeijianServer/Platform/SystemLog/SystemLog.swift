@@ -29,7 +29,7 @@ public enum SystemLog {
         }
     }
 
-    struct Row: Decodable, Sendable {
+    struct Row: Codable, Sendable {
         let id: Int64
         let occurred_at: Int64
         let level: String
@@ -37,11 +37,13 @@ public enum SystemLog {
         let message: String
     }
 
-    static func list(level: String?, category: String?, limit: Int, before: Int64?, on db: any Database) async throws -> [Row] {
+    /// A page of the log, newest first, with its total.
+    static func page(level: String?, category: String?, page: Int, pageSize: Int = 100, on db: any Database) async throws -> Paged<Row> {
         var query = db.sql.select().columns("id", "occurred_at", "level", "category", "message").from("system_log")
         if let level, !level.isEmpty { query = query.where("level", .equal, level) }
         if let category, !category.isEmpty { query = query.where("category", .equal, category) }
-        if let before { query = query.where("id", .lessThan, before) }
-        return try await query.orderBy("id", .descending).limit(limit).all(decoding: Row.self)
+        return try await Paged.read(query.orderBy("id", .descending), page: page, pageSize: pageSize, on: db) { rows in
+            try rows.map { try $0.decode(model: Row.self) }
+        }
     }
 }
