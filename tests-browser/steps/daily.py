@@ -120,9 +120,9 @@ def licence_dates(ctx: Context) -> None:
 def readable_audit(ctx: Context) -> None:
     """The auditor reads the log in Chinese: actions by name, objects by name with a link to their
     events, details as pairs; a wrong date is named."""
-    officer = ctx.signed_in_officer("f.officer", "信息员庚辛")
+    officer = ctx.signed_in_officer("ra.officer", "信息员庚辛")
     arrange_unit(ctx, officer, "福州市鼓楼区审计宾馆", "福建省福州市鼓楼区审计路7号", 5004)
-    auditor = ctx.account("f.auditor", "审计员甲", role="auditor")
+    auditor = ctx.account("ra.auditor", "审计员甲", role="auditor")
     ctx.first_sign_in(auditor, "安全审计员")
     b = ctx.b
     b.open("/app/audit?action=登记被监督单位")
