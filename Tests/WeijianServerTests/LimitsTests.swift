@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Vapor
 import VaporTesting
+import Leaf
 import WeijianCore
 @testable import WeijianServer
 
@@ -164,6 +165,25 @@ struct PagedListTests {
             try await app.testing().test(.GET, "/app", headers: browser.headers) { res async in
                 #expect(res.body.string.contains("未读：待办55项，提醒3项；此处为最新50项"))
             }
+        }
+    }
+}
+
+@Suite("Templates")
+struct TemplateCacheTests {
+    /// Vapor's Leaf provider sets `isEnabled = false` on the shared cache at every render in the
+    /// development environment (the one `weijian serve` runs in); ours keeps its setting.
+    @Test func theTemplateCacheStaysOnWhateverTheEnvironmentAsksOfIt() async throws {
+        try await withTestApp { app in
+            let cache = try #require(app.leaf.cache as? TemplateCache)
+            app.leaf.cache.isEnabled = false   // what the provider does in development
+            #expect(cache.isEnabled && app.leaf.cache.isEnabled)
+            // a page rendered twice is parsed once: the second render finds it cached
+            let admin = try await app.signIn(try await app.makeUser("sys1", roles: [.sysadmin]))
+            try await app.testing().test(.GET, "/app", headers: admin.headers) { res async in #expect(res.status == .ok) }
+            let cached = cache.count
+            try await app.testing().test(.GET, "/app", headers: admin.headers) { res async in #expect(res.status == .ok) }
+            #expect(cached > 0 && cache.count == cached)
         }
     }
 }

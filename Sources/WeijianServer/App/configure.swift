@@ -39,9 +39,9 @@ public func configure(_ app: Application, settings: Settings, postgresSchema: St
     app.directory.viewsDirectory = (root as NSString).appendingPathComponent("Resources/Views") + "/"
     app.directory.publicDirectory = (root as NSString).appendingPathComponent("Public") + "/"
     app.views.use(.leaf)
-    // Parsed templates are cached (the signed-in home page ran at a tenth of a trivial route when
-    // every request re-read them); WEIJIAN_TEMPLATE_RELOAD=1 reloads them while editing.
-    app.leaf.cache.isEnabled = ProcessInfo.processInfo.environment["WEIJIAN_TEMPLATE_RELOAD"] != "1"
+    // Parsed templates are cached in every environment (`TemplateCache`); WEIJIAN_TEMPLATE_RELOAD=1
+    // reloads them while editing.
+    app.leaf.cache = TemplateCache(enabled: ProcessInfo.processInfo.environment["WEIJIAN_TEMPLATE_RELOAD"] != "1")
 
     app.storage[Application.AuthorizationCacheKey.self] = AuthorizationCache()
     app.middleware = Middlewares()
