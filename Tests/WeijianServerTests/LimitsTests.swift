@@ -154,6 +154,28 @@ struct PagedListTests {
         }
     }
 
+    @Test func aReminderRaisedByTwelveJobsAtOnceIsThereOnce() async throws {
+        try await withTestApp { app in
+            // given
+            let user = try await app.makeUser("insp1", roles: [.inspector])
+            // when
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await Inbox.notify(userID: user.id!, kind: .reminder, title: "许可证即将到期", dedupeKey: "licence-expiry:1",
+                                               on: app.db, now: app.clock.now())
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await Inbox.notify(userID: user.id!, kind: .reminder, title: "另一提醒", dedupeKey: "licence-expiry:2", on: app.db, now: app.clock.now())
+            // then
+            let items = try await Inbox.items(for: user.id!, on: app.db)
+            #expect(items.filter { $0.title == "许可证即将到期" }.count == 1)
+            #expect(items.count == 2)
+        }
+    }
+
     @Test func theInboxSaysHowManyAreUnreadBeyondThoseShown() async throws {
         try await withTestApp { app in
             // given: 55 tasks and 3 reminders

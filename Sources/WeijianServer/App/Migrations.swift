@@ -37,6 +37,7 @@ enum Migrations {
             CreateRequestReplays(),
             RekeyEntityDuplicates(divisions: app.codeTables.divisionIndex),
             AddAuthorizationVersion(),
+            AddNotificationDedupeIndex(),
         ] as [any Migration])
     }
 

@@ -22,18 +22,16 @@ public enum Inbox {
         let read_at: Int64?
     }
 
+    /// Adds an item; with a `dedupeKey`, only if the user has none with that key yet (one
+    /// statement: the unique index decides, so two jobs at once still raise it once).
     public static func notify(userID: UUID, kind: Kind, title: String, body: String = "", link: String = "",
                               dueDate: String? = nil, dedupeKey: String? = nil, on db: any Database, now: Date) async throws {
-        if let dedupeKey {
-            let existing = try await db.sql.select().column("id").from("notifications")
-                .where("user_id", .equal, userID.uuidString).where("dedupe_key", .equal, dedupeKey).first()
-            if existing != nil { return }
-        }
-        try await db.sql.insert(into: "notifications")
-            .columns("user_id", "kind", "title", "body", "link", "due_date", "dedupe_key", "created_at", "read_at")
-            .values(SQLBind(userID.uuidString), SQLBind(kind.rawValue), SQLBind(title), SQLBind(body), SQLBind(link),
-                    SQLBind(dueDate), SQLBind(dedupeKey), SQLBind(now.millis), SQLBind(Int64?.none))
-            .run()
+        try await db.sql.raw("""
+            INSERT INTO notifications (user_id, kind, title, body, link, due_date, dedupe_key, created_at, read_at)
+            VALUES (\(bind: userID.uuidString), \(bind: kind.rawValue), \(bind: title), \(bind: body), \(bind: link),
+                    \(bind: dueDate), \(bind: dedupeKey), \(bind: now.millis), NULL)
+            ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+            """).run()
     }
 
     /// The newest unread items and how many are unread in all, by kind: one query (the counts are
