@@ -116,7 +116,9 @@ struct DemoLoader {
         report.licences = licences
 
         // The portal: three units with an account each, and submissions in every state.
-        let sample = Array(entities.prefix(3))
+        // The third reports drinking-water tests, which only a water unit (YS) submits.
+        let others = entities.filter { $0.topCategory != "YS" }.prefix(2)
+        let sample = Array(others) + Array(entities.filter { $0.topCategory == "YS" }.prefix(1))
         var portalUsers: [CurrentUser] = []
         for (index, entity) in sample.enumerated() {
             let (user, password) = try await UserQueries.create(.init(username: "u\(entity.unitCode)", displayName: "\(entity.contactName ?? "联系人")", kind: .portal,
@@ -216,7 +218,13 @@ struct DemoLoader {
                 try await LicenseQueries.insertMany(licences, actor: .operator("demo"), on: tx, now: now)
             }
             licenceCount += licences.count
-            if first.count < 3 { first += entities.prefix(3 - first.count) }
+            // The portal's sample: two units of any kind but water, and one water unit (YS).
+            for entity in entities where first.count < 3 {
+                let water = entity.topCategory == "YS"
+                if water ? !first.contains(where: { $0.topCategory == "YS" }) : first.filter({ $0.topCategory != "YS" }).count < 2 {
+                    first.append(entity)
+                }
+            }
         }
         return (first, licenceCount)
     }

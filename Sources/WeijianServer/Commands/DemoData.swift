@@ -106,6 +106,9 @@ struct DemoUnits {
         case "ZY", "FS": ext = ["hazards": pick(["噪声", "粉尘", "苯", "X射线"]), "exposedWorkers": String(number(3...300))]
         default: break
         }
+        // Only the fields this kind of unit has (a clinic has no beds, a barber no pool).
+        let applicable = Set(CategoryExtensions.fields(forCategory: kind.code).map(\.key))
+        ext = ext.filter { applicable.contains($0.key) }
         let employees = number(3...120)
         return EntityInput(name: name, shortName: nil, creditCode: creditCode(individual: individual, division: district.code), legalRepName: person(),
                            legalRepIDNumber: idNumber(division: district.code), legalRepPhone: mobile(), contactName: person(),
@@ -118,12 +121,12 @@ struct DemoUnits {
     }
 
     /// The row of the import template for an input (columns of `EntityImport.columns` plus 床位数).
+    /// Built from the same field descriptions as the header, so a new column cannot shift the row.
     static func row(_ input: EntityInput) -> [String] {
-        [input.name, input.shortName, input.creditCode, input.legalRepName, input.legalRepIDNumber, input.legalRepPhone, input.contactName,
-         input.contactPhone, input.registeredAddress, input.operatingAddress, input.divisionCode, input.township, input.latitude, input.longitude,
-         input.economicType, input.industry, input.categoryCode, input.businessScope, input.employees, input.certifiedEmployees,
-         input.trainedEmployees, input.status.map { SupervisedEntity.Status(rawValue: $0)?.chinese ?? $0 }, input.area].map { $0 ?? "" }
-            + [input.ext?["beds"] ?? ""]
+        EntityField.all.map { field in
+            let value = input[keyPath: field.input] ?? ""
+            return field.key == "status" ? (SupervisedEntity.Status(rawValue: value)?.chinese ?? value) : value
+        } + [(input.inspectors ?? []).joined(separator: "、"), input.ext?["beds"] ?? ""]
     }
 
     static var header: [String] { EntityImport.columns.map(\.header) + ["床位数"] }
