@@ -258,3 +258,44 @@ struct AccountAdministrationTests {
         }
     }
 }
+
+@Suite("The signed-in page's frame")
+struct PageFrameTests {
+    @Test func theNavigationShowsWhatTheRolesOpenAndMarksTheCurrentPage() async throws {
+        try await withTestApp { app in
+            let inspector = try await app.signIn(try await app.makeUser("nav-inspector", roles: [.inspector]))
+            let auditor = try await app.signIn(try await app.makeUser("nav-auditor", roles: [.auditor]))
+            try await app.testing().test(.GET, "/app", headers: inspector.headers) { res async in
+                let html = res.body.string
+                #expect(res.status == .ok)
+                #expect(html.contains("<a href=\"/app\" aria-current=\"page\">待办与提醒</a>"))
+                #expect(html.contains("<a href=\"/app/entities\">被监督单位</a>"))
+                #expect(!html.contains("/app/audit\""))
+                #expect(html.components(separatedBy: "aria-current").count == 2)
+            }
+            try await app.testing().test(.GET, "/app/audit", headers: auditor.headers) { res async in
+                let html = res.body.string
+                #expect(html.contains("<a href=\"/app/audit\" aria-current=\"page\">审计日志</a>"))
+                #expect(!html.contains("/app/entities/new\""))
+            }
+        }
+    }
+
+    @Test func htmlDrawnInSwiftIsEscaped() {
+        #expect(HTMLText.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        #expect(HTMLText.escape("被监督单位") == "被监督单位")
+    }
+
+    @Test func randomTokensAreBase64URLOfTheAskedLengthAndDiffer() {
+        for bytes in [1, 2, 3, 16, 24, 32] {
+            let token = Sessions.randomToken(bytes: bytes)
+            #expect(token.count == (bytes * 4 + 2) / 3)
+            #expect(token.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            var padded = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while padded.count % 4 != 0 { padded += "=" }
+            #expect(Data(base64Encoded: padded)?.count == bytes)
+        }
+        let many = Set((0..<1000).map { _ in Sessions.randomToken(bytes: 16) })
+        #expect(many.count == 1000)
+    }
+}

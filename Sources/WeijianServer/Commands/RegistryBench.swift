@@ -8,7 +8,7 @@ import WeijianCore
 /// the same engine; search latency over a large registry against a primary-key read; the
 /// process's peak memory during the import against its size before.
 enum RegistryBench {
-    static func run(_ app: Application, importRows: Int, searchUnits: Int, queries: Int, console: any Console) async throws -> [BenchCommand.Line] {
+    static func run(_ app: Application, importRows: Int, searchUnits: Int, queries: Int, smallImportRows: Int, console: any Console) async throws -> [BenchCommand.Line] {
         var lines: [BenchCommand.Line] = []
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
         var generator = DemoUnits(seed: seed)
@@ -35,39 +35,11 @@ enum RegistryBench {
                 try await app.db.sql.raw(SQLQueryString(renamed)).run()
             }
         }
-        let plain = try await timed {
-            try await app.db.writeTransaction { tx in
-                for chunk in stride(from: 0, to: inputs.count, by: 200) {
-                    // On SQLite the import also stores each unit's search rank: the baseline writes one too.
-                    let ranked = tx.engine == .sqlite
-                    var insert = tx.sql.insert(into: "bench_entities").columns(EntityQueries.storedColumns + (ranked ? ["search_rank"] : []))
-                    for (offset, input) in inputs[chunk..<min(chunk + 200, inputs.count)].enumerated() {
-                        let values: [(any Encodable & Sendable)?] = [
-                            UUID(), "B\(chunk + offset)", input.name, input.shortName, input.creditCode, nil, nil, input.legalRepName, input.legalRepIDNumber,
-                            input.legalRepIDNumber, input.legalRepPhone, input.legalRepPhone, input.contactName, input.contactPhone, input.contactPhone,
-                            input.registeredAddress, input.operatingAddress, input.divisionCode, input.township, nil, nil, input.economicType, input.industry,
-                            input.categoryCode, String((input.categoryCode ?? "").prefix(2)), input.businessScope, Int(input.employees ?? ""),
-                            Int(input.certifiedEmployees ?? ""), Int(input.trainedEmployees ?? ""), nil, nil, input.area, "{}", "external", input.name,
-                            input.operatingAddress, input.name, "operating", Date(), Date(),
-                        ]
-                        let rank: [(any Encodable & Sendable)?] = ranked ? [Int64(chunk + offset + 1) << 30] : []
-                        insert = insert.values((values + rank).map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
-                    }
-                    try await insert.run()
-                }
-            }
-        }
+        let plain = try await timed { try await plainInsert(inputs, into: "bench_entities", codePrefix: "B", on: app.db) }
         try await app.db.sql.raw("DROP TABLE bench_entities").run()
 
         let before = peakMemoryMB()
-        var report: ImportReport?
-        let imported = try await timed {
-            report = try await EntityImport.run(data: csv, filename: "bench.csv", options: .init(dryRun: false, updateExisting: false),
-                                                by: .system(app, actor: .operator("bench")))
-        }
-        guard let report, report.committed else {
-            throw CommandError(message: "导入基准失败：\(report?.issues.prefix(3).map { "第\($0.row)行\($0.column)：\($0.message)" }.joined(separator: "；") ?? "")")
-        }
+        let imported = try await timedImport(csv, filename: "bench.csv", app)
         let peak = peakMemoryMB()
         lines.append(.init(name: "导入单位（校验、加密、索引、审计）", value: Double(importRows) / imported, unit: "行/秒",
                            baselineName: "SQLKit直接批量插入同样的列", baseline: Double(importRows) / plain))
@@ -109,7 +81,61 @@ enum RegistryBench {
                            baselineName: "按主键读取一户 p50", baseline: percentile(lookupTimes, 0.5) * 1000))
         lines.append(.init(name: "单位检索 p99（\(total)户）", value: percentile(searchTimes, 0.99) * 1000, unit: "毫秒",
                            baselineName: "按主键读取一户 p99", baseline: percentile(lookupTimes, 0.99) * 1000))
+
+        // A clerk's usual import: a small file into the filled registry. The baseline is the same
+        // plain insert into the same filled table (committed, then deleted again).
+        var smallGenerator = DemoUnits(seed: seed &+ 2)
+        var small = (0..<smallImportRows).map { _ in smallGenerator.next() }
+        let takenNow = try await EntityImport.registered(codes: small.compactMap(\.creditCode), on: app.db)
+        for index in small.indices where small[index].creditCode.map({ takenNow[$0] != nil }) == true { small[index].creditCode = nil }
+        let smallInputs = small
+        console.output(text: "小批导入基准：\(smallImportRows)行进\(total)户……")
+        let smallPlain = try await timed { try await plainInsert(smallInputs, into: SupervisedEntity.schema, codePrefix: "BENCH-", on: app.db) }
+        try await app.db.sql.raw("DELETE FROM entities WHERE unit_code LIKE 'BENCH-%'").run()
+        let smallCSV = CSVTable.write([DemoUnits.header] + smallInputs.map(DemoUnits.row))
+        let smallImported = try await timedImport(smallCSV, filename: "bench-small.csv", app)
+        lines.append(.init(name: "小批导入\(smallImportRows)行（进库时已有\(total)户）", value: Double(smallImportRows) / smallImported, unit: "行/秒",
+                           baselineName: "同样的列直接批量插入同一张已有\(total)户的表", baseline: Double(smallImportRows) / smallPlain))
         return lines
+    }
+
+    /// Seconds to import a file as the operator; a refused file stops the benchmark with its first issues.
+    static func timedImport(_ csv: Data, filename: String, _ app: Application) async throws -> Double {
+        var report: ImportReport?
+        let seconds = try await timed {
+            report = try await EntityImport.run(data: csv, filename: filename, options: .init(dryRun: false, updateExisting: false),
+                                                by: .system(app, actor: .operator("bench")))
+        }
+        guard let report, report.committed else {
+            throw CommandError(message: "导入基准失败（\(filename)）：\(report?.issues.prefix(3).map { "第\($0.row)行\($0.column)：\($0.message)" }.joined(separator: "；") ?? "")")
+        }
+        return seconds
+    }
+
+    /// The baseline of an import: the same columns of the same rows written in SQLKit batches of
+    /// 200 in one transaction, without checking or preparing anything.
+    static func plainInsert(_ inputs: [EntityInput], into table: String, codePrefix: String, on db: any Database) async throws {
+        try await db.writeTransaction { tx in
+            for chunk in stride(from: 0, to: inputs.count, by: 200) {
+                // On SQLite the import also stores each unit's search rank: the baseline writes one too.
+                let ranked = tx.engine == .sqlite
+                var insert = tx.sql.insert(into: table).columns(EntityQueries.storedColumns + (ranked ? ["search_rank"] : []))
+                for (offset, input) in inputs[chunk..<min(chunk + 200, inputs.count)].enumerated() {
+                    let values: [(any Encodable & Sendable)?] = [
+                        UUID(), "\(codePrefix)\(chunk + offset)", input.name, input.shortName, input.creditCode, nil, nil, input.legalRepName, input.legalRepIDNumber,
+                        input.legalRepIDNumber, input.legalRepPhone, input.legalRepPhone, input.contactName, input.contactPhone, input.contactPhone,
+                        input.registeredAddress, input.operatingAddress, input.divisionCode, input.township, nil, nil, input.economicType, input.industry,
+                        input.categoryCode, String((input.categoryCode ?? "").prefix(2)), input.businessScope, Int(input.employees ?? ""),
+                        Int(input.certifiedEmployees ?? ""), Int(input.trainedEmployees ?? ""), nil, nil, input.area, "{}", "external", input.name,
+                        input.operatingAddress, input.name, "operating", Date(), Date(),
+                    ]
+                    // Ranks far above any the registry uses, so the baseline never collides with them.
+                    let rank: [(any Encodable & Sendable)?] = ranked ? [Int64.max / 2 + Int64(chunk + offset)] : []
+                    insert = insert.values((values + rank).map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
+                }
+                try await insert.run()
+            }
+        }
     }
 
     static func timed(_ body: () async throws -> Void) async throws -> Double {

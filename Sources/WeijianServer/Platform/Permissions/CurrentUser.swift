@@ -17,7 +17,22 @@ public struct CurrentUser: Authenticatable, Sendable {
     public let sessionID: UUID?
     public let csrfToken: String?
 
-    public var permissions: Set<Permission> { roles.reduce(into: []) { $0.formUnion($1.permissions) } }
+    /// The union of the roles' permissions, formed once: every navigation entry and route asks.
+    public let permissions: Set<Permission>
+
+    init(id: UUID, username: String, displayName: String, kind: User.Kind, departmentID: UUID?, roles: Set<Role>, scope: DataScope,
+         sessionID: UUID?, csrfToken: String?) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.kind = kind
+        self.departmentID = departmentID
+        self.roles = roles
+        self.scope = scope
+        self.sessionID = sessionID
+        self.csrfToken = csrfToken
+        self.permissions = roles.reduce(into: []) { $0.formUnion($1.permissions) }
+    }
 
     public func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
 

@@ -15,7 +15,9 @@ struct Layout: Encodable, Sendable {
     /// The browser's title: the page's, then the institute's, each once.
     let documentTitle: String
     let user: UserInfo?
-    let nav: [Navigation.Section]
+    /// The navigation as HTML, drawn in Swift (`Navigation.html`): a template loop over thirty
+    /// entries cost more than the rest of the layout.
+    let nav: String
     let csrf: String
     /// A one-time token for forms that create a record: a replay of the form answers with the
     /// first result (`ReplayGuard`).
@@ -43,7 +45,7 @@ extension Request {
         let layout = Layout(title: title, organisation: settings.organisationName,
                             documentTitle: title == settings.organisationName || title.isEmpty ? settings.organisationName : "\(title) - \(settings.organisationName)",
                             user: user.map { .init(name: $0.displayName, username: $0.username, roles: $0.rolesText == $0.displayName ? "" : $0.rolesText) },
-                            nav: Navigation.sections(for: user), csrf: csrfToken, once: ReplayGuard.newToken(), flash: flash, path: url.path,
+                            nav: Navigation.html(for: user, path: url.path), csrf: csrfToken, once: ReplayGuard.newToken(), flash: flash, path: url.path,
                             year: application.clock.today.year)
         return try await view.render(template, PageContext(layout: layout, content: content))
     }
@@ -121,5 +123,42 @@ enum Navigation {
             let items = entries.filter { $0.2.map(user.can) ?? true }.map { Item(title: $0.0, href: $0.1) }
             return items.isEmpty ? nil : Section(title: title, items: items)
         }
+    }
+
+    /// The side navigation's HTML for a user, the current page marked; empty when signed out.
+    static func html(for user: CurrentUser?, path: String) -> String {
+        let sections = sections(for: user)
+        guard !sections.isEmpty else { return "" }
+        var html = "<nav class=\"side\" aria-label=\"主导航\">\n"
+        for section in sections {
+            html += "<div class=\"section\"><div class=\"section-title\">\(HTMLText.escape(section.title))</div>\n<ul>"
+            for item in section.items {
+                let current = item.href == path ? " aria-current=\"page\"" : ""
+                html += "<li><a href=\"\(HTMLText.escape(item.href))\"\(current)>\(HTMLText.escape(item.title))</a></li>"
+            }
+            html += "</ul>\n</div>\n"
+        }
+        return html + "</nav>"
+    }
+}
+
+/// HTML escaping for the few fragments drawn in Swift rather than in a template.
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&")
+            || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for character in text {
+            switch character {
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "&": escaped += "&amp;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 }
