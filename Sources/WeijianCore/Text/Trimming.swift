@@ -57,7 +57,8 @@ public enum Parallel {
         let parts = Parts<Result>(count: starts.count)
         return await withCheckedContinuation { continuation in
             for (index, start) in starts.enumerated() {
-                let slice = Array(items[start..<min(start + size, items.count)])
+                // A slice shares the array's storage: the rows are not copied per worker.
+                let slice = items[start..<min(start + size, items.count)]
                 Workers.shared.submit {
                     if let all = parts.store(slice.map(transform), at: index) { continuation.resume(returning: all) }
                 }
@@ -114,7 +115,15 @@ public enum Parallel {
             defer { lock.unlock() }
             parts[index] = part
             missing -= 1
-            return missing == 0 ? parts.flatMap { $0! } : nil
+            guard missing == 0 else { return nil }
+            // Joined part by part, each released once copied, so the results are held about once.
+            var all: [Result] = []
+            all.reserveCapacity(parts.reduce(0) { $0 + ($1?.count ?? 0) })
+            for position in parts.indices {
+                all.append(contentsOf: parts[position]!)
+                parts[position] = nil
+            }
+            return all
         }
     }
 }

@@ -68,7 +68,10 @@ extension Database {
                 let result = try await withConnection { conn in
                     // A larger page cache for the connection (SQLite's default is 2 MB): writes into
                     // a registry of a million units touch index pages all over a multi-GB file.
-                    try await conn.sql.raw("PRAGMA cache_size = -131072").run()
+                    // 64 MB: at 128 MB a 100,000-row import's cache alone took 128 of the 300 MB
+                    // the import may add (issue 11, item 20), and a 2,000-row import into
+                    // 1,000,000 units kept its ratio to the plain insert.
+                    try await conn.sql.raw("PRAGMA cache_size = -65536").run()
                     // Statement journals (the pages a multi-row statement changed, kept so that a
                     // failing row undoes its statement) in memory: on disk they were a tenth of a
                     // bulk import's time in pwrite calls. They last one statement.

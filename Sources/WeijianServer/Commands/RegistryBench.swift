@@ -21,6 +21,12 @@ enum RegistryBench {
         let csv = CSVTable.write([DemoUnits.header] + inputs.map(DemoUnits.row))
         console.output(text: "导入基准：\(importRows)行（\(csv.count / 1024) KB）……")
 
+        // The import first, so that its memory is measured against the process as it stands with
+        // the file in hand (the baseline's prepared rows would raise the peak before it).
+        let before = peakMemoryMB()
+        let imported = try await timedImport(csv, filename: "bench.csv", app)
+        let peak = peakMemoryMB()
+
         // Baseline: the same columns written with SQLKit batches into a copy of the table with the
         // same indexes — what storing the rows costs, without checking or preparing them.
         try await app.db.sql.raw("DROP TABLE IF EXISTS bench_entities").run()
@@ -35,12 +41,9 @@ enum RegistryBench {
                 try await app.db.sql.raw(SQLQueryString(renamed)).run()
             }
         }
-        let plain = try await timed { try await plainInsert(inputs, into: "bench_entities", codePrefix: "B", on: app.db) }
+        let prepared = try await storedRows(inputs, codePrefix: "B", app)
+        let plain = try await timed { try await plainInsert(prepared, into: "bench_entities", on: app.db) }
         try await app.db.sql.raw("DROP TABLE bench_entities").run()
-
-        let before = peakMemoryMB()
-        let imported = try await timedImport(csv, filename: "bench.csv", app)
-        let peak = peakMemoryMB()
         lines.append(.init(name: "导入单位（校验、加密、索引、审计）", value: Double(importRows) / imported, unit: "行/秒",
                            baselineName: "SQLKit直接批量插入同样的列", baseline: Double(importRows) / plain))
         lines.append(.init(name: "导入时进程峰值内存", value: peak, unit: "MB", baselineName: "导入前进程峰值内存", baseline: before))
@@ -82,20 +85,27 @@ enum RegistryBench {
         lines.append(.init(name: "单位检索 p99（\(total)户）", value: percentile(searchTimes, 0.99) * 1000, unit: "毫秒",
                            baselineName: "按主键读取一户 p99", baseline: percentile(lookupTimes, 0.99) * 1000))
 
-        // A clerk's usual import: a small file into the filled registry. The baseline is the same
-        // plain insert into the same filled table (committed, then deleted again).
-        var smallGenerator = DemoUnits(seed: seed &+ 2)
-        var small = (0..<smallImportRows).map { _ in smallGenerator.next() }
-        let takenNow = try await EntityImport.registered(codes: small.compactMap(\.creditCode), on: app.db)
-        for index in small.indices where small[index].creditCode.map({ takenNow[$0] != nil }) == true { small[index].creditCode = nil }
-        let smallInputs = small
-        console.output(text: "小批导入基准：\(smallImportRows)行进\(total)户……")
-        let smallPlain = try await timed { try await plainInsert(smallInputs, into: SupervisedEntity.schema, codePrefix: "BENCH-", on: app.db) }
-        try await app.db.sql.raw("DELETE FROM entities WHERE unit_code LIKE 'BENCH-%'").run()
-        let smallCSV = CSVTable.write([DemoUnits.header] + smallInputs.map(DemoUnits.row))
-        let smallImported = try await timedImport(smallCSV, filename: "bench-small.csv", app)
-        lines.append(.init(name: "小批导入\(smallImportRows)行（进库时已有\(total)户）", value: Double(smallImportRows) / smallImported, unit: "行/秒",
-                           baselineName: "同样的列直接批量插入同一张已有\(total)户的表", baseline: Double(smallImportRows) / smallPlain))
+        // A clerk's usual import: a small file into the filled registry, against the same rows'
+        // plain insert into the same table (committed, then deleted again). Three rounds of a new
+        // file each, alternating, each side's median kept: whichever writes first into a cold page
+        // cache pays for it.
+        console.output(text: "小批导入基准：\(smallImportRows)行进\(total)户，三轮……")
+        var plainTimes: [Double] = []
+        var importTimes: [Double] = []
+        for round in 0..<3 {
+            var smallGenerator = DemoUnits(seed: seed &+ 2 &+ UInt64(round))
+            var small = (0..<smallImportRows).map { _ in smallGenerator.next() }
+            let takenNow = try await EntityImport.registered(codes: small.compactMap(\.creditCode), on: app.db)
+            for index in small.indices where small[index].creditCode.map({ takenNow[$0] != nil }) == true { small[index].creditCode = nil }
+            let smallInputs = small
+            let prepared = try await storedRows(smallInputs, codePrefix: "BENCH-", app)
+            plainTimes.append(try await timed { try await plainInsert(prepared, into: SupervisedEntity.schema, on: app.db) })
+            try await app.db.sql.raw("DELETE FROM entities WHERE unit_code LIKE 'BENCH-%'").run()
+            let smallCSV = CSVTable.write([DemoUnits.header] + smallInputs.map(DemoUnits.row))
+            importTimes.append(try await timedImport(smallCSV, filename: "bench-small-\(round + 1).csv", app))
+        }
+        lines.append(.init(name: "小批导入\(smallImportRows)行（进库时已有\(total)户，三轮中位数）", value: Double(smallImportRows) / importTimes.sorted()[1], unit: "行/秒",
+                           baselineName: "同样的行直接批量插入同一张表", baseline: Double(smallImportRows) / plainTimes.sorted()[1]))
         return lines
     }
 
@@ -112,27 +122,41 @@ enum RegistryBench {
         return seconds
     }
 
-    /// The baseline of an import: the same columns of the same rows written in SQLKit batches of
-    /// 200 in one transaction, without checking or preparing anything.
-    static func plainInsert(_ inputs: [EntityInput], into table: String, codePrefix: String, on db: any Database) async throws {
+    /// The rows a plain insert writes: the stored columns exactly as the import stores them
+    /// (ciphertexts, blind indexes, name, address and pinyin keys, search ranks placed among the
+    /// registered units), prepared before the clock starts. Until 2026-12-03 the baseline wrote
+    /// the typed text into those columns instead; plain text sorts apart from the registry's keys
+    /// and hashes, so in a filled table it appended to the end of five indexes and touched a
+    /// quarter of the pages a real row touches.
+    static func storedRows(_ inputs: [EntityInput], codePrefix: String, _ app: Application) async throws -> [[BulkInsert.Value]] {
+        let caller = Caller.system(app, actor: .operator("bench"))
+        let context = try await EntityValidation.context(tables: caller.tables, on: app.db)
+        let rows = try inputs.enumerated().map { offset, input in
+            EntityRow(id: UUID(), unitCode: "\(codePrefix)\(offset)", source: .external,
+                      values: try EntityRow.Values(try EntityValidation.check(input, context: context), crypto: caller.crypto,
+                                                   divisions: caller.tables.divisionIndex), now: caller.now)
+        }
+        // Ranks among the registered units for a batch the index places at once; a larger file
+        // (written into an empty copy of the table) is ranked in pinyin order, evenly spaced.
+        var ranks: [UUID: Int64] = [:]
+        if rows.count <= EntitySearchIndex.maxBatch {
+            ranks = try await EntitySearchIndex.ranksForNew(rows, on: app.db) ?? [:]
+        } else {
+            for (position, row) in rows.sorted(by: { ($0.values.pinyinKey, $0.id.uuidString) < ($1.values.pinyinKey, $1.id.uuidString) }).enumerated() {
+                ranks[row.id] = Int64(position + 1) << 30
+            }
+        }
+        return rows.map { row in row.stored + (app.db.engine == .sqlite ? [.int(ranks[row.id].map(Int.init))] : []) }
+    }
+
+    /// The baseline of an import: prepared rows (`storedRows`) written with SQLKit in batches of
+    /// 200 in one transaction — storing, without checking, preparing, history, index or audit.
+    static func plainInsert(_ rows: [[BulkInsert.Value]], into table: String, on db: any Database) async throws {
         try await db.writeTransaction { tx in
-            for chunk in stride(from: 0, to: inputs.count, by: 200) {
-                // On SQLite the import also stores each unit's search rank: the baseline writes one too.
-                let ranked = tx.engine == .sqlite
-                var insert = tx.sql.insert(into: table).columns(EntityQueries.storedColumns + (ranked ? ["search_rank"] : []))
-                for (offset, input) in inputs[chunk..<min(chunk + 200, inputs.count)].enumerated() {
-                    let values: [(any Encodable & Sendable)?] = [
-                        UUID(), "\(codePrefix)\(chunk + offset)", input.name, input.shortName, input.creditCode, nil, nil, input.legalRepName, input.legalRepIDNumber,
-                        input.legalRepIDNumber, input.legalRepPhone, input.legalRepPhone, input.contactName, input.contactPhone, input.contactPhone,
-                        input.registeredAddress, input.operatingAddress, input.divisionCode, input.township, nil, nil, input.economicType, input.industry,
-                        input.categoryCode, String((input.categoryCode ?? "").prefix(2)), input.businessScope, Int(input.employees ?? ""),
-                        Int(input.certifiedEmployees ?? ""), Int(input.trainedEmployees ?? ""), nil, nil, input.area, "{}", "external", input.name,
-                        input.operatingAddress, input.name, "operating", Date(), Date(),
-                    ]
-                    // Ranks far above any the registry uses, so the baseline never collides with them.
-                    let rank: [(any Encodable & Sendable)?] = ranked ? [Int64.max / 2 + Int64(chunk + offset)] : []
-                    insert = insert.values((values + rank).map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
-                }
+            let columns = EntityQueries.storedColumns + (tx.engine == .sqlite ? ["search_rank"] : [])
+            for chunk in stride(from: 0, to: rows.count, by: 200) {
+                var insert = tx.sql.insert(into: table).columns(columns)
+                for row in rows[chunk..<min(chunk + 200, rows.count)] { insert = insert.values(row.map(\.bind)) }
                 try await insert.run()
             }
         }
