@@ -281,6 +281,37 @@ struct PageFrameTests {
         }
     }
 
+    @Test func theSessionReadOnEveryRequestMatchesFluentsLoadingAndASaveWritesOnlyWhatChanged() async throws {
+        try await withTestApp { app in
+            let user = try await app.makeUser("session-reader", roles: [.inspector], totp: true)
+            let browser = try await app.signIn(user)
+            guard let session = try await SessionAuthenticator.session(Sessions.hash(browser.cookie), on: app.db), let loaded = session.user else {
+                Issue.record("no session")
+                return
+            }
+            // Every column is read: the models encode exactly as Fluent's own loading.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let fluentUser = try #require(try await User.find(browser.userID, on: app.db))
+            let fluentSession = try #require(try await UserSession.query(on: app.db).filter(\.$tokenHash == Sessions.hash(browser.cookie)).with(\.$user).first())
+            #expect(try encoder.encode(loaded) == encoder.encode(fluentUser))
+            #expect(try encoder.encode(session) == encoder.encode(fluentSession))
+            #expect(!session.hasChanges)
+            #expect(!loaded.hasChanges)
+            // Another request raises the authorization version and counts a failure meanwhile; this
+            // request's save of one field must not put the old values back.
+            try await app.db.sql.raw("UPDATE users SET authz_version = authz_version + 5, failed_attempts = 3 WHERE id = \(bind: browser.userID)").run()
+            loaded.lastLoginAt = app.clock.now()
+            try await loaded.save(on: app.db)
+            let after = try #require(try await User.find(browser.userID, on: app.db))
+            #expect(after.authorizationVersion == fluentUser.authorizationVersion + 5)
+            #expect(after.failedAttempts == 3)
+            session.flash = "已保存"
+            try await session.save(on: app.db)
+            #expect(try await UserSession.query(on: app.db).filter(\.$tokenHash == Sessions.hash(browser.cookie)).first()?.flash == "已保存")
+        }
+    }
+
     @Test func htmlDrawnInSwiftIsEscaped() {
         #expect(HTMLText.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         #expect(HTMLText.escape("被监督单位") == "被监督单位")

@@ -22,7 +22,7 @@ struct BenchCommand: AsyncCommand {
         var searchUnits: Int?
         @Option(name: "search-queries", help: "检索次数（默认 300）")
         var searchQueries: Int?
-        @Option(name: "small-import-rows", help: "小批导入（进已补足的库）的行数（默认 2000）")
+        @Option(name: "small-import-rows", help: "小批导入（进已补足的库）的行数（默认 2000，至多 5000）")
         var smallImportRows: Int?
 
         @Option(name: "only", help: "只运行一组：numbering、registry 或 http（默认全部）")
@@ -54,7 +54,7 @@ struct BenchCommand: AsyncCommand {
         if only == "" || only == "registry" {
             lines += try await RegistryBench.run(app, importRows: max(100, signature.importRows ?? 2000), searchUnits: max(100, signature.searchUnits ?? 5000),
                                                  queries: max(20, signature.searchQueries ?? 300),
-                                                 smallImportRows: max(100, signature.smallImportRows ?? 2000), console: context.console)
+                                                 smallImportRows: min(EntitySearchIndex.maxBatch, max(100, signature.smallImportRows ?? 2000)), console: context.console)
         }
         if only == "" || only == "http" { lines.append(try await httpLine(app, port: signature.port ?? 18080, requests: requests, concurrency: concurrency)) }
 

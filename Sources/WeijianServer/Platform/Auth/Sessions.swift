@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import FluentKit
 import Foundation
 import SQLKit
 import Vapor
@@ -136,48 +137,45 @@ struct SessionAuthenticator: AsyncMiddleware {
     /// a fifth of a signed-in page's time.
     static func session(_ tokenHash: String, on db: any Database) async throws -> UserSession? {
         guard let row = try await db.sql.raw("\(unsafeRaw: sessionQuery)\(bind: tokenHash)").first() else { return nil }
+        // Each property reads its column as Fluent's own loading does (so the models count as
+        // unchanged and a later save writes only what the request changed), called one by one
+        // instead of through Fluent's reflective walk over the properties.
+        let own = PrefixedRowOutput(row: row, prefix: "")
         let session = UserSession()
-        session.id = try row.decode(column: "id", as: UUID.self)
-        session.tokenHash = tokenHash
-        session.$user.id = try row.decode(column: "user_id", as: UUID?.self)
-        session.stage = try row.decode(column: "stage", as: UserSession.Stage.self)
-        session.csrfToken = try row.decode(column: "csrf_token", as: String.self)
-        session.secondFactorDone = try row.decode(column: "second_factor_done", as: Bool.self)
-        session.pendingTOTPSecretCipher = try row.decode(column: "pending_totp_secret", as: String?.self)
-        session.flash = try row.decode(column: "flash", as: String?.self)
-        session.ip = try row.decode(column: "ip", as: String.self)
-        session.createdAt = try row.decode(column: "created_at", as: Date.self)
-        session.lastSeenAt = try row.decode(column: "last_seen_at", as: Date.self)
-        session.$id.exists = true
+        let sessionProperties: [any AnyDatabaseProperty] = [
+            session.$id, session.$tokenHash, session.$user, session.$stage, session.$csrfToken, session.$secondFactorDone,
+            session.$pendingTOTPSecretCipher, session.$flash, session.$ip, session.$createdAt, session.$lastSeenAt,
+        ]
+        for property in sessionProperties { try property.output(from: own) }
         var user: User?
-        if let userID = try row.decode(column: "u_id", as: UUID?.self) {
+        if try row.decode(column: "u_id", as: UUID?.self) != nil {
             let loaded = User()
-            loaded.id = userID
-            loaded.username = try row.decode(column: "u_username", as: String.self)
-            loaded.displayName = try row.decode(column: "u_display_name", as: String.self)
-            loaded.kind = try row.decode(column: "u_kind", as: User.Kind.self)
-            loaded.$department.id = try row.decode(column: "u_department_id", as: UUID?.self)
-            loaded.entityID = try row.decode(column: "u_entity_id", as: UUID?.self)
-            loaded.passwordHash = try row.decode(column: "u_password_hash", as: String.self)
-            loaded.passwordChangedAt = try row.decode(column: "u_password_changed_at", as: Date.self)
-            loaded.mustChangePassword = try row.decode(column: "u_must_change_password", as: Bool.self)
-            loaded.oneTimePasswordExpiresAt = try row.decode(column: "u_one_time_password_expires_at", as: Date?.self)
-            loaded.failedAttempts = try row.decode(column: "u_failed_attempts", as: Int.self)
-            loaded.lockedUntil = try row.decode(column: "u_locked_until", as: Date?.self)
-            loaded.totpSecretCipher = try row.decode(column: "u_totp_secret", as: String?.self)
-            loaded.totpEnabled = try row.decode(column: "u_totp_enabled", as: Bool.self)
-            loaded.totpLastStep = try row.decode(column: "u_totp_last_step", as: Int64?.self)
-            loaded.lastLoginAt = try row.decode(column: "u_last_login_at", as: Date?.self)
-            loaded.status = try row.decode(column: "u_status", as: User.Status.self)
-            loaded.createdAt = try row.decode(column: "u_created_at", as: Date.self)
-            loaded.disabledAt = try row.decode(column: "u_disabled_at", as: Date?.self)
-            loaded.authorizationVersion = try row.decode(column: "u_authz_version", as: Int64.self)
-            loaded.$id.exists = true
+            let joined = PrefixedRowOutput(row: row, prefix: "u_")
+            let userProperties: [any AnyDatabaseProperty] = [
+                loaded.$id, loaded.$username, loaded.$displayName, loaded.$kind, loaded.$department, loaded.$entityID, loaded.$passwordHash,
+                loaded.$passwordChangedAt, loaded.$mustChangePassword, loaded.$oneTimePasswordExpiresAt, loaded.$failedAttempts,
+                loaded.$lockedUntil, loaded.$totpSecretCipher, loaded.$totpEnabled, loaded.$totpLastStep, loaded.$lastLoginAt,
+                loaded.$status, loaded.$createdAt, loaded.$disabledAt, loaded.$authorizationVersion,
+            ]
+            for property in userProperties { try property.output(from: joined) }
             user = loaded
         }
         session.$user.value = .some(user)
         return session
     }
+}
+
+/// A row of a raw query as Fluent's model loading reads it, the columns optionally prefixed
+/// (`u_username` for a joined user's `username`).
+struct PrefixedRowOutput: DatabaseOutput {
+    let row: any SQLRow
+    let prefix: String
+
+    var description: String { "row(\(prefix))" }
+    func schema(_ schema: String) -> any DatabaseOutput { self }
+    func contains(_ key: FluentKit.FieldKey) -> Bool { row.contains(column: prefix + key.description) }
+    func decodeNil(_ key: FluentKit.FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
+    func decode<T: Decodable>(_ key: FluentKit.FieldKey, as type: T.Type) throws -> T { try row.decode(column: prefix + key.description, as: T.self) }
 }
 
 /// Authenticates API requests by bearer token.
