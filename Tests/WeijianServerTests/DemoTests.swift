@@ -15,6 +15,15 @@ struct DemoTests {
             let report = try await DemoLoader(app: app, seed: 7).load(units: 120, relaxSecondFactor: true)
             // then
             #expect(report.accounts.filter { $0.role == Role.entityUser.chinese }.count == 3)
+            // Two years of inspections: every unit of a category with a checklist has some, and a grade if it is a public place.
+            #expect(report.inspections >= 2)
+            let inspected = try await app.db.sql.raw("SELECT COUNT(DISTINCT entity_id) AS n FROM inspections WHERE status = 'submitted'").first()?.decode(column: "n", as: Int.self) ?? 0
+            let ungradedPlaces = try await app.db.sql.raw("""
+                SELECT COUNT(*) AS n FROM entities e WHERE e.top_category = 'GG' AND e.grade IS NULL
+                AND EXISTS (SELECT 1 FROM inspections i WHERE i.entity_id = e.id)
+                """).first()?.decode(column: "n", as: Int.self) ?? -1
+            #expect(inspected > 10)
+            #expect(ungradedPlaces == 0)
             let kinds = try await Submission.query(on: app.db).all().map(\.kind)
             #expect(Set(kinds) == [.entityChange, .selfInspection, .waterMonitoring])
         }

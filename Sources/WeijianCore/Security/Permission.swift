@@ -28,6 +28,10 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case dataExport = "data.export"
     case portalAccounts = "portal.accounts"
     case submissionsReview = "submissions.review"
+    // inspections and enforcement documents (监督检查与执法文书)
+    case inspectionsRecord = "inspections.record"
+    case checklistsManage = "checklists.manage"
+    case documentsVoid = "documents.void"
     // the units' portal (被监督单位用户)
     case portalSubmit = "portal.submit"
 
@@ -56,6 +60,9 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .dataExport: "导出数据"
         case .portalAccounts: "管理单位门户账号"
         case .submissionsReview: "审核单位报送"
+        case .inspectionsRecord: "现场检查与签发文书"
+        case .checklistsManage: "维护检查表"
+        case .documentsVoid: "作废执法文书"
         case .portalSubmit: "单位在线报送"
         }
     }
@@ -68,12 +75,13 @@ extension Role {
         case .sysadmin: [.usersManage, .departmentsManage, .calendarManage, .calendarRead, .systemLogRead, .settingsManage]
         case .securityAdmin: [.rolesGrant, .securityPolicy, .keysManage]
         case .auditor: [.auditRead, .auditVerify]
-        case .leader: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .dataExport]
+        case .leader: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .dataExport, .documentsVoid]
         case .departmentHead: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
-                               .licencesManage, .submissionsReview, .dataExport]
+                               .licencesManage, .submissionsReview, .dataExport, .inspectionsRecord, .documentsVoid]
         case .infoOfficer: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
-                            .categoriesManage, .licencesManage, .dataQuality, .dataImport, .dataExport, .portalAccounts, .submissionsReview]
-        case .inspector: [.staffDirectoryRead, .calendarRead, .entitiesRead, .entitiesEdit, .licencesManage, .submissionsReview]
+                            .categoriesManage, .licencesManage, .dataQuality, .dataImport, .dataExport, .portalAccounts, .submissionsReview,
+                            .checklistsManage]
+        case .inspector: [.staffDirectoryRead, .calendarRead, .entitiesRead, .entitiesEdit, .licencesManage, .submissionsReview, .inspectionsRecord]
         case .archivist, .intakeClerk: [.staffDirectoryRead, .calendarRead, .entitiesRead]
         case .entityUser: [.portalSubmit]
         }

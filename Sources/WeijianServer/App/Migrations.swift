@@ -38,6 +38,9 @@ enum Migrations {
             RekeyEntityDuplicates(divisions: app.codeTables.divisionIndex),
             AddAuthorizationVersion(),
             AddNotificationDedupeIndex(),
+            CreateEnforcementDocuments(),
+            CreateChecklists(),
+            CreateInspections(),
         ] as [any Migration])
     }
 

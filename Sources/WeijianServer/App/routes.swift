@@ -35,6 +35,9 @@ func routes(_ app: Application) throws {
     PortalAccountsController.register(web: web)
     DataQualityController.register(web: web, api: api)
     ImportController.register(web: web)
+    InspectionsController.register(web: web, api: api)
+    ChecklistsController.register(web: web, api: api)
+    DocumentsController.register(web: web, api: api)
 }
 
 /// Health, readiness and metrics for operators.

@@ -34,7 +34,8 @@ struct DemoCommand: AsyncCommand {
         let console = context.console
         console.output(text: "")
         console.output("==== 演示数据已装入（\(String(format: "%.0f", Date().timeIntervalSince(started)))秒） ====".consoleText(.info))
-        console.output(text: "被监督单位\(count)户，卫生许可证\(report.licences)个，单位报送\(report.submissions)件。")
+        console.output(text: "被监督单位\(count)户，卫生许可证\(report.licences)个，单位报送\(report.submissions)件，现场检查\(report.inspections)次"
+                       + (count > DemoInspections.unitLimit ? "（只为前\(DemoInspections.unitLimit)户生成检查记录）。" : "。"))
         console.output(text: "以下账号的一次性密码只显示这一次，首次登录须修改密码\(signature.noSecondFactor ? "" : "并绑定动态验证码（可用任一TOTP验证器应用）")：")
         for account in report.accounts {
             console.output(text: "  \(account.role)\t用户名：\(account.username)\t一次性密码：\(account.password)\t\(account.note)")
@@ -61,6 +62,7 @@ struct DemoLoader {
         var accounts: [Account] = []
         var licences = 0
         var submissions = 0
+        var inspections = 0
     }
 
     static let departments: [(code: String, name: String, business: Bool, categories: [String])] = [
@@ -94,7 +96,7 @@ struct DemoLoader {
             ("suozhang", "陈建国", .leader, "BGS", true), ("xinxi", "林晓燕", .infoOfficer, "XXK", true), ("dangan", "黄丽", .archivist, "XXK", true),
             ("shouli", "郑敏", .intakeClerk, "BGS", false),
             ("ggkz", "王海", .departmentHead, "GGK", false), ("ggjd1", "李强", .inspector, "GGK", false), ("ggjd2", "刘洋", .inspector, "GGK", false),
-            ("yskz", "吴涛", .departmentHead, "YSK", false), ("ysjd1", "周杰", .inspector, "YSK", false),
+            ("yskz", "吴涛", .departmentHead, "YSK", false), ("ysjd1", "周杰", .inspector, "YSK", false), ("ysjd2", "陈晨", .inspector, "YSK", false),
             ("ylkz", "徐静", .departmentHead, "YLK", false), ("yljd1", "孙磊", .inspector, "YLK", false),
             ("xxjd1", "何娟", .inspector, "XXWS", false), ("zfjd1", "郭明", .inspector, "ZFK", false),
         ]
@@ -140,6 +142,7 @@ struct DemoLoader {
                                                    entity: sample[2], by: .acting(as: portalUsers[2], app))
             report.submissions = 3
         }
+        report.inspections = try await DemoInspections(app: app, seed: seed).load(now: now)
         _ = try await DataQualityQueries.run(trigger: "演示数据", by: .system(app, actor: actor))
         return report
     }

@@ -134,6 +134,9 @@ enum EntityPages {
         let canEdit: Bool
         let canReveal: Bool
         let canLicense: Bool
+        /// 一户一档: the unit's inspections, grade and open rectifications.
+        let inspections: InspectionQueries.UnitSummary
+        let canInspect: Bool
         let licensing: String
         let organs: [String]
         let purposes: [String]
@@ -195,6 +198,8 @@ enum EntityPages {
             history: history.rows, pager: Pager(history, path: "/app/entities/\(id.uuidString)"),
             canEdit: user.can(.entitiesEdit) && entity.status != .merged, canReveal: user.can(.personalDataReveal),
             canLicense: user.can(.licencesManage) && entity.status != .merged,
+            inspections: try await InspectionQueries.unitSummary(id, today: today, on: db),
+            canInspect: user.can(.inspectionsRecord) && entity.status != .merged,
             licensing: category?.licensing.rawValue ?? "none", organs: LicenseQueries.organs, purposes: StaffController.purposes,
             today: today.description, mergedInto: entity.mergedInto?.uuidString ?? "", canOpenPortalAccount: user.can(.portalAccounts),
             licenceForm: LicenseQueries.Input(issuingOrgan: LicenseQueries.organs[0], issueDate: today.description))

@@ -32,6 +32,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     // The portal and review
     case portalCredentials = "portal.credentials", submissionSubmit = "submission.submit", submissionResubmit = "submission.resubmit"
     case submissionApprove = "submission.approve", submissionReturn = "submission.return"
+    // Inspections and enforcement documents
+    case settingsDocuments = "settings.documents", checklistSave = "checklist.save"
+    case inspectionCreate = "inspection.create", inspectionUpdate = "inspection.update", inspectionSubmit = "inspection.submit"
+    case documentIssue = "document.issue", documentVoid = "document.void", documentPrint = "document.print"
 
     public var chinese: String {
         switch self {
@@ -97,6 +101,14 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .submissionResubmit: "单位重新报送"
         case .submissionApprove: "审核通过报送"
         case .submissionReturn: "退回报送"
+        case .settingsDocuments: "修改文书设置"
+        case .checklistSave: "修改检查表"
+        case .inspectionCreate: "新建现场检查"
+        case .inspectionUpdate: "填写现场检查"
+        case .inspectionSubmit: "提交现场检查"
+        case .documentIssue: "签发执法文书"
+        case .documentVoid: "作废执法文书"
+        case .documentPrint: "打印执法文书"
         }
     }
 

@@ -71,17 +71,20 @@ struct APIDoc: Sendable {
     /// What a success returns; nil for 204 No Content.
     var response: (any APIExample.Type)?
     var status: HTTPResponseStatus = .ok
+    /// The media type of a file answer (a PDF), instead of a JSON response.
+    var binary: String?
     /// The operation creates records: it honours an `Idempotency-Key` header.
     var idempotent: Bool { status == .created || body != nil }
 
     init(_ summary: String, query: [Parameter] = [], body: (any APIExample.Type)? = nil, required: [String] = [],
-         response: (any APIExample.Type)? = nil, status: HTTPResponseStatus = .ok) {
+         response: (any APIExample.Type)? = nil, status: HTTPResponseStatus = .ok, binary: String? = nil) {
         self.summary = summary
+        self.binary = binary
         self.query = query
         self.body = body
         self.required = required
         self.response = response
-        self.status = response == nil && status == .ok ? .noContent : status
+        self.status = response == nil && binary == nil && status == .ok ? .noContent : status
     }
 }
 

@@ -85,7 +85,10 @@ enum OpenAPIDocument {
             responses["413"] = failure("请求体过大")
             responses["415"] = failure("请求体不是 JSON")
         }
-        if let response = doc.response {
+        if let binary = doc.binary {
+            responses[String(doc.status.code)] = ["description": "成功", "content": [binary: ["schema": ["type": "string", "format": "binary"]]]]
+            responses["410"] = failure("文书已作废")
+        } else if let response = doc.response {
             responses[String(doc.status.code)] = ["description": "成功", "content": ["application/json": ["schema": JSONSchema.of(response)]]]
         } else {
             responses[String(doc.status.code)] = ["description": "完成"]

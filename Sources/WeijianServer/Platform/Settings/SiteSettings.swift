@@ -7,7 +7,7 @@ import WeijianCore
 /// Settings of the installation the system administrator keeps (制度 九): the address staff and
 /// units reach the system at, printed on the units' credential letters (issue 11: the letter said
 /// 127.0.0.1, the address the clerk happened to use).
-struct SiteSettings: Sendable, Codable, Equatable {
+struct SiteSettings: StoredSetting, Equatable {
     /// e.g. `https://wsjd.example.gov.cn`; nil until the administrator sets it.
     var publicURL: String?
     /// The institute's jurisdiction (辖区) as a GB/T 2260 code, e.g. `350100` for 福州市: forms offer
@@ -15,12 +15,6 @@ struct SiteSettings: Sendable, Codable, Equatable {
     var jurisdiction: String?
 
     static let key = "site"
-
-    static func load(on db: any Database) async throws -> SiteSettings {
-        guard let json = try await db.sql.select().column("value").from("system_settings").where("key", .equal, key).first()?
-            .decode(column: "value", as: String.self) else { return SiteSettings() }
-        return (try? JSONDecoder().decode(SiteSettings.self, from: Data(json.utf8))) ?? SiteSettings()
-    }
 
     /// Checks and normalises: an http(s) address without path, query or trailing slash; a
     /// jurisdiction that is in the division table.
@@ -45,14 +39,8 @@ struct SiteSettings: Sendable, Codable, Equatable {
 
     func save(by caller: Caller) async throws {
         let before = try await SiteSettings.load(on: caller.db)
-        let json = String(decoding: try JSONEncoder.sorted.encode(self), as: UTF8.self)
-        try await caller.db.writeTransaction { tx in
-            try await tx.sql.delete(from: "system_settings").where("key", .equal, Self.key).run()
-            try await tx.sql.insert(into: "system_settings").columns("key", "value", "updated_at", "updated_by")
-                .values(SQLBind(Self.key), SQLBind(json), SQLBind(caller.now), SQLBind(caller.actor.name)).run()
-            try await caller.audit(.settingsSite, target: ("settings", Self.key),
-                                   details: ["publicURL": "\(before.publicURL ?? "（未设置）") → \(publicURL ?? "（未设置）")",
-                                             "jurisdiction": "\(before.jurisdiction ?? "（未设置）") → \(jurisdiction ?? "（未设置）")"], on: tx)
-        }
+        try await store(by: caller, action: .settingsSite,
+                        details: ["publicURL": "\(before.publicURL ?? "（未设置）") → \(publicURL ?? "（未设置）")",
+                                  "jurisdiction": "\(before.jurisdiction ?? "（未设置）") → \(jurisdiction ?? "（未设置）")"])
     }
 }

@@ -1,0 +1,453 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+import WeijianCore
+@testable import WeijianServer
+
+extension Application {
+    /// An inspector with an enforcement certificate valid until `expiry`.
+    @discardableResult
+    func makeInspector(_ username: String, name: String, certificate: String, expiry: String = "2030-12-31", department: UUID? = nil) async throws -> User {
+        let user = try await makeUser(username, name: name, roles: [.inspector], department: department)
+        let profile = StaffProfile()
+        profile.$user.id = try user.requireID()
+        profile.certificateNumber = certificate
+        profile.certificateExpiry = expiry
+        try await profile.create(on: db)
+        return user
+    }
+
+    /// A swimming pool (游泳场（馆）) in the given department.
+    func makePool(name: String = "福州清波游泳馆有限公司", department: UUID? = nil) async throws -> SupervisedEntity {
+        try await makeEntity(.fixture(name: name, creditCode: nil, address: "福州市鼓楼区湖东路88号", category: "GG0402", department: department))
+    }
+}
+
+/// Every item of a checklist conforming except the ones named as failing.
+func results(_ checklist: Checklist, failing: [String: String] = [:]) -> [InspectionQueries.ItemInput] {
+    checklist.items.map { item in
+        failing[item.code].map { InspectionQueries.ItemInput(item: item.code, result: "nonconform", finding: $0) }
+            ?? InspectionQueries.ItemInput(item: item.code, result: "conform", finding: nil)
+    }
+}
+
+/// Runs a poppler tool on a PDF; nil when poppler-utils is not installed.
+func poppler(_ tool: String, _ pdf: [UInt8]) throws -> String? {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/\(tool)") else { return nil }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("weijian-\(UUID().uuidString).pdf")
+    try Data(pdf).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+    process.arguments = tool == "pdftotext" ? [file.path, "-"] : [file.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: output, as: UTF8.self)
+}
+
+@Suite("监督检查：现场检查、评分、执法文书")
+struct InspectionTests {
+    struct Setup {
+        let pool: SupervisedEntity
+        let inspectors: [User]
+        var caller: Caller
+    }
+
+    static func setup(_ app: Application) async throws -> Setup {
+        app.clock.set(LocalDate("2026-12-03")!.noonInChina)
+        let department = try await app.makeDepartment("GW", "公共卫生监督科")
+        let first = try await app.makeInspector("jiandu1", name: "陈志强", certificate: "闽卫执0012", department: department.id)
+        let second = try await app.makeInspector("jiandu2", name: "林海燕", certificate: "闽卫执0031", department: department.id)
+        let pool = try await app.makePool(department: department.id)
+        return Setup(pool: pool, inspectors: [first, second], caller: try await app.caller(for: first))
+    }
+
+    static func header(_ setup: Setup, date: String = "2026-12-03", source: String = "routine") -> InspectionQueries.Input {
+        InspectionQueries.Input(source: source, inspectedOn: date, startTime: "09:00", endTime: "10:30",
+                                inspectorIDs: setup.inspectors.map { $0.id!.uuidString }, representative: "王建国（经理）")
+    }
+
+    /// Records and submits an inspection of the pool; `failing` items are 不符合.
+    static func record(_ app: Application, _ setup: Setup, failing: [String: String] = ["3.2": "深水区余氯0.1 mg/L"],
+                       input: InspectionQueries.Input? = nil) async throws -> InspectionQueries.Record {
+        let id = try await InspectionQueries.create(input ?? header(setup), entity: setup.pool, app: app, by: setup.caller)
+        let record = try #require(try await InspectionQueries.record(id, on: app.db))
+        let checklist = try #require(try await ChecklistQueries.find(record.checklistID, on: app.db)).checklist
+        try await InspectionQueries.saveResults(results(checklist, failing: failing), inspection: record, checklist: checklist, by: setup.caller)
+        var finish = input ?? header(setup)
+        finish.conclusion = failing.isEmpty ? "未发现问题。" : "池水余氯不符合要求，责令限期改正。"
+        finish.rectificationDeadline = "2026-12-10"
+        finish.samples = [.init(item: "池水", quantity: "500 mL×2", recordNumber: "CY2026-0012")]
+        try await InspectionQueries.submit(finish, inspection: record, checklist: checklist, by: setup.caller)
+        return try #require(try await InspectionQueries.record(id, on: app.db))
+    }
+
+    @Test("A failed key item at a pool: submitted, numbered, no grade; the unit is marked 不予评级 with an open rectification")
+    func failedKeyItemGivesNoGrade() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+
+            // when
+            let record = try await Self.record(app, setup)
+
+            // then
+            #expect(record.status == .submitted)
+            #expect(record.number == "JC202600001")
+            #expect(record.score?.grade == Grading.Grade.none)
+            #expect(record.late == false)
+            #expect(record.entryDue == "2026-12-10", "5 working days after Thursday 2026-12-03")
+            let unit = try #require(try await SupervisedEntity.find(setup.pool.id, on: app.db))
+            #expect(unit.grade == "不予评级")
+            let summary = try await InspectionQueries.unitSummary(setup.pool.id!, today: LocalDate("2026-12-03")!, on: app.db)
+            #expect(summary.open.map(\.itemCode) == ["3.2"])
+            #expect(summary.gradeName == "不予评级")
+            #expect(summary.nextDue == "2027-04-03", "ungraded units are visited like C units: every four months")
+            #expect(try await app.auditActions().contains("inspection.submit"))
+        }
+    }
+
+    @Test("The 意见书 is issued with its 文号 as a PDF poppler reads; a reprint is the same bytes; a voided one is refused")
+    func opinionIsIssuedFrozenAndVoided() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+            let record = try await Self.record(app, setup)
+
+            // when
+            let issued = try await InspectionDocuments.issue(.supervisionOpinion, record: record, entity: setup.pool, app: app, by: setup.caller)
+            let first = try await Documents.pdf(issued, app: app, caller: setup.caller)
+            let again = try await Documents.pdf(try await Documents.find(issued.id, caller: setup.caller), app: app, caller: setup.caller)
+
+            // then
+            #expect(issued.number == "X卫公监意〔2026〕1号")
+            #expect(first == again)
+            #expect(first.starts(with: Array("%PDF-".utf8)))
+            let text = try #require(try poppler("pdftotext", first), "poppler-utils is needed (apt-get install poppler-utils)").filter { !$0.isWhitespace }
+            #expect(text.contains("福州清波游泳馆有限公司"))
+            #expect(text.contains("X卫公监意〔2026〕1号"))
+            #expect(text.contains("责令你单位于2026年12月10日前改正"))
+            let fonts = try #require(try poppler("pdffonts", first)).split(separator: "\n").dropFirst(2)
+            #expect(!fonts.isEmpty && fonts.allSatisfy { $0.contains("yes yes yes") }, "every font embedded as a subset with a ToUnicode map")
+            let chained = try await app.db.sql.select().column("details").from("audit_events").where("action", .equal, "document.issue").first()?
+                .decode(column: "details", as: String.self)
+            #expect(chained?.contains(issued.sha256) == true, "the PDF's hash is in the audit chain")
+
+            // when: voided
+            try await Documents.void(issued, reason: "当事人地址有误", by: setup.caller)
+            let voided = try await Documents.find(issued.id, caller: setup.caller)
+            let refusal = await #expect(throws: Abort.self) { _ = try await Documents.pdf(voided, app: app, caller: setup.caller) }
+
+            // then
+            #expect(refusal?.status == .gone)
+            #expect(refusal?.reason.contains("作废（原因：当事人地址有误）") == true)
+            #expect(try await Numbering.isVoided(scheme: "document.supervisionOpinion", organ: "某某市卫生健康委员会", year: 2026, value: 1, on: app.db))
+            let register = try await Documents.register(voided: true, page: 1, caller: setup.caller)
+            #expect(register.rows.map(\.number) == ["X卫公监意〔2026〕1号"])
+            let next = try await InspectionDocuments.issue(.supervisionOpinion, record: record, entity: setup.pool, app: app, by: setup.caller)
+            #expect(next.number == "X卫公监意〔2026〕2号", "a voided number is never reused")
+        }
+    }
+
+    @Test("50 concurrent issuings give 50 different 文号 with no gap")
+    func concurrentIssuingIsGapFree() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+            let record = try await Self.record(app, setup)
+
+            // when
+            let numbers = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        try await InspectionDocuments.issue(.inspectionRecord, record: record, entity: setup.pool, app: app, by: setup.caller).number
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+
+            // then
+            let expected = Set((1...50).map { "X卫监检〔2026〕\($0)号" })
+            #expect(Set(numbers) == expected)
+            let stored = try await app.db.sql.select().column("sequence").from("enforcement_documents").all().map { try $0.decode(column: "sequence", as: Int.self) }
+            #expect(stored.sorted() == Array(1...50))
+        }
+    }
+
+    @Test("Bad input is refused naming the field and the rule, and nothing is stored", arguments: [
+        ("one", "监督员", "至少需要2名执法人员"),
+        ("expired", "监督员", "已于2026-11-30过期"),
+        ("endBeforeStart", "结束时间", "应晚于开始时间10:30"),
+        ("future", "检查日期", "不能晚于2026-12-03"),
+        ("refusedWithoutNote", "拒绝签字说明", "须写明情况"),
+    ])
+    func badHeaders(kind: String, field: String, message: String) async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+            var input = Self.header(setup)
+            switch kind {
+            case "one": input.inspectorIDs = [setup.inspectors[0].id!.uuidString]
+            case "expired":
+                let expired = try await app.makeInspector("jiandu3", name: "王过期", certificate: "闽卫执0099", expiry: "2026-11-30")
+                input.inspectorIDs = [setup.inspectors[0].id!.uuidString, expired.id!.uuidString]
+            case "endBeforeStart": (input.startTime, input.endTime) = ("10:30", "09:00")
+            case "future": input.inspectedOn = "2026-12-04"
+            default: (input.representativeRefused, input.refusalNote) = (true, "")
+            }
+
+            // when
+            let error = await #expect(throws: ValidationErrors.self) {
+                _ = try await InspectionQueries.create(input, entity: setup.pool, app: app, by: setup.caller)
+            }
+
+            // then
+            #expect(error?.errors.contains { $0.field == field && $0.message.contains(message) } == true, "\(error?.description ?? "")")
+            #expect(try await app.db.sql.select().column("id").from("inspections").all().isEmpty)
+        }
+    }
+
+    @Test("A result for an item not in the checklist version, or a 不符合 without a finding, is refused and nothing saved")
+    func badResults() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+            let id = try await InspectionQueries.create(Self.header(setup), entity: setup.pool, app: app, by: setup.caller)
+            let record = try #require(try await InspectionQueries.record(id, on: app.db))
+            let checklist = try #require(try await ChecklistQueries.find(record.checklistID, on: app.db)).checklist
+
+            // when
+            let error = await #expect(throws: ValidationErrors.self) {
+                try await InspectionQueries.saveResults([.init(item: "1.1", result: "conform"), .init(item: "9.9", result: "conform"),
+                                                         .init(item: "3.1", result: "nonconform", finding: " ")],
+                                                        inspection: record, checklist: checklist, by: setup.caller)
+            }
+            let submitError = await #expect(throws: ValidationErrors.self) {
+                try await InspectionQueries.submit(.init(conclusion: "结论"), inspection: record, checklist: checklist, by: setup.caller)
+            }
+
+            // then
+            #expect(error?.errors.map(\.field) == ["检查项目9.9", "检查项目3.1"])
+            #expect(error?.errors.first?.message == "不在本次检查使用的检查表版本中")
+            #expect(try await InspectionQueries.results(id, on: app.db).isEmpty)
+            #expect(submitError?.errors.first?.message.hasPrefix("还有\(checklist.items.count)个项目未填写") == true)
+        }
+    }
+
+    @Test("A follow-up records each open item as corrected or not, and may not predate the original")
+    func followUpClosesRectifications() async throws {
+        try await withTestApp { app in
+            // given
+            var setup = try await Self.setup(app)
+            let original = try await Self.record(app, setup, failing: ["3.2": "余氯不足", "4.2": "未设禁止入池标志"], input: Self.header(setup, date: "2026-12-01"))
+            app.clock.set(LocalDate("2026-12-11")!.noonInChina)
+            setup.caller = try await app.caller(for: setup.inspectors[0])
+            var early = Self.header(setup, date: "2026-11-30", source: "followUp")
+            early.followUpOf = original.id.uuidString
+
+            // when
+            let refused = await #expect(throws: ValidationError.self) {
+                _ = try await InspectionQueries.create(early, entity: setup.pool, app: app, by: setup.caller)
+            }
+            var followUp = Self.header(setup, date: "2026-12-11", source: "followUp")
+            followUp.followUpOf = original.id.uuidString
+            followUp.corrected = ["3.2"]
+            let second = try await Self.record(app, setup, failing: [:], input: followUp)
+
+            // then
+            #expect(refused?.field == "检查日期")
+            #expect(second.followUpOf == original.id)
+            let items = try await InspectionQueries.rectifications(inspectionID: original.id, on: app.db)
+            #expect(items.map(\.status) == ["corrected", "notCorrected"])
+            #expect(items.allSatisfy { $0.followUpID == second.id })
+            #expect(try await InspectionQueries.unitSummary(setup.pool.id!, today: LocalDate("2026-12-11")!, on: app.db).grade == "A")
+        }
+    }
+
+    @Test("Editing a checklist makes a new version; an inspection keeps the version it used")
+    func checklistVersions() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+            let officer = try await app.makeUser("xinxi", roles: [.infoOfficer])
+            let before = try await Self.record(app, setup)
+            let current = try #require(try await ChecklistQueries.forCategory("GG0402", on: app.db))
+            var edited = current.checklist
+            edited.sections[0].items.append(.init(code: "1.9", text: "新增项目", score: 5, basis: "新规范"))
+
+            // when
+            let saved = try await ChecklistQueries.save(code: current.code, .init(name: current.name, categories: "GG0402", text: edited.text),
+                                                        by: try await app.caller(for: officer))
+            let after = try await InspectionPages.detail(before, entity: setup.pool, on: app.db)
+
+            // then
+            #expect(saved.version == 2)
+            #expect(try await ChecklistQueries.forCategory("GG0402", on: app.db)?.id == saved.id)
+            #expect(after.checklist.hasSuffix("（第1版）"))
+            #expect(!after.sections[0].items.contains { $0.code == "1.9" })
+        }
+    }
+
+    @Test("Another department's inspector cannot open the inspection or its document: 403, audited")
+    func outOfScope() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let setup = try await Self.setup(app)
+            let record = try await Self.record(app, setup)
+            let document = try await InspectionDocuments.issue(.supervisionOpinion, record: record, entity: setup.pool, app: app, by: setup.caller)
+            let other = try await app.makeDepartment("ZY", "职业卫生监督科")
+            let stranger = try await app.makeInspector("jiandu9", name: "外科室", certificate: "闽卫执0900", department: other.id)
+            let browser = try await app.signIn(stranger)
+
+            // when / then
+            try await app.testing().test(.GET, "/app/inspections/\(record.id)", headers: browser.headers) { res async in
+                #expect(res.status == .forbidden)
+            }
+            try await app.testing().test(.GET, "/app/documents/\(document.id)/pdf", headers: browser.headers) { res async in
+                #expect(res.status == .forbidden)
+            }
+            let denials = try await app.db.sql.select().column("target_type").from("audit_events").where("action", .equal, "access.outOfScope").all()
+                .map { try $0.decode(column: "target_type", as: String.self) }
+            #expect(denials.contains("inspection") && denials.contains("document"))
+        }
+    }
+
+    @Test("On the tablet forms: header, each section saved as a draft, submission, the 意见书 issued and printed")
+    func recordThroughTheForms() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let setup = try await Self.setup(app)
+            let browser = try await app.signIn(setup.inspectors[0])
+            let pool = setup.pool.id!.uuidString
+            let checklist = try #require(try await ChecklistQueries.forCategory("GG0402", on: app.db)).checklist
+            var location = ""
+
+            // when: the header
+            var fields = ["_csrf": browser.csrf, "_once": "ins-1", "source": "routine", "inspectedOn": "2026-12-03", "startTime": "09:00", "endTime": "10:30",
+                          "representative": "王建国"]
+            var body = form(fields)
+            body.writeString("&inspectorIDs%5B%5D=\(setup.inspectors[0].id!.uuidString)&inspectorIDs%5B%5D=\(setup.inspectors[1].id!.uuidString)")
+            try await app.testing().test(.POST, "/app/entities/\(pool)/inspections", headers: .formHeaders(cookie: browser.cookie), body: body) { res async in
+                #expect(res.status == .seeOther)
+                location = res.headers.first(name: .location) ?? ""
+            }
+            #expect(location.hasSuffix("/sections/1"))
+            let inspection = String(location.split(separator: "/")[2])
+
+            // when: every section, the key item 3.2 failing
+            for (index, section) in checklist.sections.enumerated() {
+                try await app.testing().test(.GET, "/app/inspections/\(inspection)/sections/\(index + 1)", headers: browser.headers) { res async in
+                    #expect(res.status == .ok)
+                    #expect(res.body.string.contains("name=\"result-\(section.items[0].code)\""))
+                }
+                fields = ["_csrf": browser.csrf, "go": "next"]
+                for item in section.items {
+                    fields["result-\(item.code)"] = item.code == "3.2" ? "nonconform" : "conform"
+                    if item.code == "3.2" { fields["finding-\(item.code)"] = "深水区余氯0.1 mg/L" }
+                }
+                try await app.testing().test(.POST, "/app/inspections/\(inspection)/sections/\(index + 1)", headers: .formHeaders(cookie: browser.cookie),
+                                             body: form(fields)) { res async in
+                    #expect(res.status == .seeOther)
+                }
+            }
+            try await app.testing().test(.GET, "/app/inspections/\(inspection)/finish", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("关键项3.2不符合"))
+            }
+            fields = ["_csrf": browser.csrf, "_once": "ins-2", "representative": "王建国", "conclusion": "池水余氯不符合要求。", "rectificationDeadline": "2026-12-10",
+                      "sample-item-0": "池水", "sample-quantity-0": "500 mL", "sample-record-0": "CY-1"]
+            try await app.testing().test(.POST, "/app/inspections/\(inspection)/submit", headers: .formHeaders(cookie: browser.cookie), body: form(fields)) { res async in
+                #expect(res.status == .seeOther)
+            }
+            fields = ["_csrf": browser.csrf, "_once": "ins-3", "kind": "supervisionOpinion"]
+            try await app.testing().test(.POST, "/app/inspections/\(inspection)/documents", headers: .formHeaders(cookie: browser.cookie), body: form(fields)) { res async in
+                #expect(res.status == .seeOther)
+            }
+
+            // then
+            var pdfLink = ""
+            try await app.testing().test(.GET, "/app/inspections/\(inspection)", headers: browser.headers) { res async in
+                let html = res.body.string
+                #expect(html.contains("X卫公监意〔2026〕1号"))
+                #expect(html.contains("CY-1"))
+                #expect(html.contains("不予评级"))
+                if let range = html.range(of: #"/app/documents/[0-9A-F-]+/pdf"#, options: .regularExpression) { pdfLink = String(html[range]) }
+            }
+            try await app.testing().test(.GET, pdfLink, headers: browser.headers) { res async in
+                #expect(res.status == .ok)
+                #expect(res.headers.contentType?.description == "application/pdf")
+            }
+            try await app.testing().test(.GET, "/app/entities/\(pool)", headers: browser.headers) { res async in
+                let html = res.body.string
+                #expect(html.contains("id=\"open-rectifications\""))
+                #expect(html.contains("JC202600001"))
+            }
+        }
+    }
+
+    @Test("The administrator's number pattern shapes the 文号; a pattern without {序号} or {年份} is refused naming the kind")
+    func documentSettings() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+            let record = try await Self.record(app, setup)
+            let admin = try await app.makeUser("sys", roles: [.sysadmin])
+
+            // when
+            let bad = #expect(throws: ValidationErrors.self) {
+                _ = try DocumentSettings.validated(organ: "榕城区卫生健康局", abbreviation: "榕", patterns: ["supervisionOpinion": "{地区}卫监意{序号}号"])
+            }
+            let good = try DocumentSettings.validated(organ: "榕城区卫生健康局", abbreviation: "榕",
+                                                      patterns: ["supervisionOpinion": "{地区}卫{类别}监意〔{年份}〕{序号:3}号"])
+            try await good.save(by: try await app.caller(for: admin))
+            let issued = try await InspectionDocuments.issue(.supervisionOpinion, record: record, entity: setup.pool, app: app, by: setup.caller)
+
+            // then
+            #expect(bad?.errors.map(\.field) == ["卫生监督意见书文号格式"])
+            #expect(issued.number == "榕卫公监意〔2026〕001号")
+            #expect(try await app.auditActions().contains("settings.documents"))
+        }
+    }
+
+    @Test("The API records and submits in one request; a bad item leaves no draft behind")
+    func recordThroughTheAPI() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await Self.setup(app)
+            let (_, token) = try await AccountController.issue(.init(name: "tablet", validDays: 1), userID: setup.inspectors[0].requireID(), by: app.systemCaller)
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: token)
+            headers.contentType = .json
+            let checklist = try #require(try await ChecklistQueries.forCategory("GG0402", on: app.db)).checklist
+            var input = Self.header(setup)
+            input.entityID = setup.pool.id!.uuidString
+            input.results = results(checklist) + [.init(item: "9.9", result: "conform")]
+            input.conclusion = "符合要求"
+
+            // when
+            try await app.testing().test(.POST, "/api/v1/inspections", headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(input))) { res async in
+                // then
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("检查项目9.9"))
+            }
+            #expect(try await app.db.sql.select().column("id").from("inspections").all().isEmpty)
+
+            // when
+            input.results = results(checklist)
+            try await app.testing().test(.POST, "/api/v1/inspections", headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(input))) { res async in
+                // then
+                #expect(res.status == .created)
+                let detail = try? JSONDecoder().decode(InspectionPages.Detail.self, from: Data(res.body.string.utf8))
+                #expect(detail?.gradeName == "A级")
+                #expect(detail?.number == "JC202600001")
+            }
+        }
+    }
+}
