@@ -451,3 +451,44 @@ struct InspectionTests {
         }
     }
 }
+
+@Suite("监督检查：复查任务")
+struct FollowUpTaskTests {
+    @Test("On the deadline the inspectors get a follow-up task (once), and the department head's list shows it; the follow-up clears it")
+    func taskOnTheDeadline() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await InspectionTests.setup(app)
+            let original = try await InspectionTests.record(app, setup)
+            app.clock.set(LocalDate("2026-12-09")!.noonInChina)
+            try await FollowUps.remind(app)
+            let before = try await Inbox.items(for: setup.inspectors[0].id!, on: app.db)
+
+            // when: the deadline, 2026-12-10
+            app.clock.set(LocalDate("2026-12-10")!.noonInChina)
+            try await FollowUps.remind(app)
+            try await FollowUps.remind(app)
+            let head = try await app.makeUser("ggkz", roles: [.departmentHead], department: setup.pool.departmentID)
+            let due = try await FollowUps.due(today: LocalDate("2026-12-10")!, page: 1, caller: try await app.caller(for: head))
+
+            // then
+            #expect(before.isEmpty)
+            for inspector in setup.inspectors {
+                let tasks = try await Inbox.items(for: inspector.id!, on: app.db).filter { $0.title.hasPrefix("复查：") }
+                #expect(tasks.count == 1)
+                #expect(tasks.first?.link == "/app/entities/\(setup.pool.id!)/inspections/new?followUp=\(original.id)")
+            }
+            #expect(due.total == 1 && due.rows.first?.items == 1)
+
+            // when: the follow-up
+            var caller = setup
+            caller.caller = try await app.caller(for: setup.inspectors[0])
+            var input = InspectionTests.header(setup, date: "2026-12-10", source: "followUp")
+            (input.followUpOf, input.corrected) = (original.id.uuidString, ["3.2"])
+            _ = try await InspectionTests.record(app, caller, failing: [:], input: input)
+
+            // then
+            #expect(try await FollowUps.due(today: LocalDate("2026-12-10")!, page: 1, caller: try await app.caller(for: head)).total == 0)
+        }
+    }
+}

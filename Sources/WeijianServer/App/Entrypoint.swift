@@ -45,6 +45,7 @@ public enum Weijian {
                 app.asyncCommands.use(QualityCommand(), as: "quality")
                 app.asyncCommands.use(DemoCommand(), as: "demo")
                 app.asyncCommands.use(AttachmentsCommand(), as: "attachments")
+                app.asyncCommands.use(JobsCommand(), as: "jobs")
                 if command == "serve" {
                     try await Migrations.run(on: app)
                     try await Bootstrap.createAdministratorsIfNeeded(app, console: app.console)

@@ -33,6 +33,10 @@ enum Jobs {
         Scheduler.Job(name: "attachments.fixity", interval: 7 * 86_400) { app in
             try await checkAttachments(app)
         },
+        // 复查: hourly, so the task is in the inbox on the morning the items fall due.
+        Scheduler.Job(name: "inspections.followUps", interval: 3600) { app in
+            try await FollowUps.remind(app)
+        },
     ]
 
     /// Removes sessions idle past the timeout (the middleware refuses them anyway).

@@ -8,6 +8,7 @@ import WeijianCore
 enum InspectionsController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "inspections", access: .permission(.entitiesRead), use: list)
+        web.endpoint(.GET, "app", "inspections", "follow-ups", access: .permission(.entitiesRead), use: followUps)
         web.endpoint(.GET, "app", "entities", ":entityID", "inspections", "new", access: .permission(.inspectionsRecord), use: newForm)
         web.endpoint(.POST, "app", "entities", ":entityID", "inspections", access: .permission(.inspectionsRecord), use: create)
         web.endpoint(.GET, "app", "inspections", ":inspectionID", access: .permission(.entitiesRead), use: show)
@@ -21,6 +22,8 @@ enum InspectionsController {
                      doc: APIDoc("监督检查列表（view=drafts 草稿，view=late 逾期录入）", query: [
                         .choice("view", "列表", InspectionQueries.View.allCases.map(\.rawValue)), .uuid("entityID", "只看某一单位"), .page],
                                  response: Paged<InspectionQueries.Row>.self), use: listAPI)
+        api.endpoint(.GET, "inspections", "follow-ups", access: .permission(.entitiesRead),
+                     doc: APIDoc("责令改正已到期、待复查的检查（按最早期限排序）", query: [.page], response: Paged<FollowUps.Due>.self), use: followUpsAPI)
         api.endpoint(.POST, "inspections", access: .permission(.inspectionsRecord),
                      doc: APIDoc("记录一次现场检查（含全部检查项目结果；submit=false 时只保存为草稿）", body: InspectionQueries.Input.self,
                                  required: ["entityID", "source", "inspectedOn", "startTime", "endTime", "inspectorIDs"],
@@ -62,7 +65,29 @@ enum InspectionsController {
 
     @Sendable static func newForm(req: Request) async throws -> View {
         let entity = try await LicensesController.entity(req)
-        return try await renderNew(req, entity: entity, input: InspectionQueries.Input(inspectedOn: req.application.clock.today.description), errors: [])
+        var input = InspectionQueries.Input(inspectedOn: req.application.clock.today.description)
+        // From a follow-up task: the original inspection is chosen and the source is 复查.
+        if let original = (try? req.query.get(String.self, at: "followUp")).flatMap(UUID.init(uuidString:)) {
+            (input.source, input.followUpOf) = (InspectionSource.followUp.rawValue, original.uuidString)
+        }
+        return try await renderNew(req, entity: entity, input: input, errors: [])
+    }
+
+    struct FollowUpsPage: Encodable, Sendable {
+        let rows: [FollowUps.Due]
+        let pager: Pager
+        let today: String
+    }
+
+    @Sendable static func followUps(req: Request) async throws -> View {
+        let today = req.application.clock.today
+        let paged = try await FollowUps.due(today: today, page: req.pageNumber, caller: try req.caller)
+        return try await req.renderPage("inspections/follow-ups", title: "待复查",
+                                        content: FollowUpsPage(rows: paged.rows, pager: Pager(paged, path: "/app/inspections/follow-ups"), today: today.description))
+    }
+
+    @Sendable static func followUpsAPI(req: Request) async throws -> Paged<FollowUps.Due> {
+        try await FollowUps.due(today: req.application.clock.today, page: req.pageNumber, caller: try req.caller)
     }
 
     static func renderNew(_ req: Request, entity: SupervisedEntity, input: InspectionQueries.Input, errors: [ValidationError]) async throws -> View {

@@ -93,7 +93,7 @@ enum Navigation {
                 ("卫生许可到期", "/app/licences", .entitiesRead),
                 ("单位报送审核", "/app/submissions", .submissionsReview),
                 ("监督检查", "/app/inspections", .entitiesRead),
-                ("逾期录入的检查", "/app/inspections?view=late", .entitiesRead),
+                ("待复查", "/app/inspections/follow-ups", .entitiesRead),
                 ("执法文书", "/app/documents", .entitiesRead),
                 ("人员信息", "/app/staff", .staffDirectoryRead),
             ]),
