@@ -82,3 +82,32 @@ struct PDFDocumentTests {
         }
     }
 }
+
+/// Evidence photos keep when they were taken (执法全过程记录).
+@Suite("EXIF拍摄时间")
+struct ExifCaptureTimeTests {
+    /// A JPEG start with an APP1 EXIF segment holding DateTimeOriginal in the Exif IFD.
+    static func jpeg(littleEndian: Bool, time: String) -> [UInt8] {
+        func u16(_ v: Int) -> [UInt8] { littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)] }
+        func u32(_ v: Int) -> [UInt8] { littleEndian ? u16(v & 0xFFFF) + u16(v >> 16) : u16(v >> 16) + u16(v & 0xFFFF) }
+        // TIFF: header (8), IFD0 at 8 with one entry (ExifIFD pointer → 26), Exif IFD at 26 with DateTimeOriginal → 44.
+        var tiff: [UInt8] = (littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]) + u16(42) + u32(8)
+        tiff += u16(1) + u16(0x8769) + u16(4) + u32(1) + u32(26) + u32(0)
+        tiff += u16(1) + u16(0x9003) + u16(2) + u32(20) + u32(44) + u32(0)
+        tiff += Array(time.utf8) + [0]
+        let app1 = Array("Exif\0\0".utf8) + tiff
+        return [0xFF, 0xD8, 0xFF, 0xE1] + [UInt8((app1.count + 2) >> 8), UInt8((app1.count + 2) & 0xFF)] + app1 + [0xFF, 0xDA, 0, 2, 0xFF, 0xD9]
+    }
+
+    @Test("DateTimeOriginal is read in both byte orders; a photo without EXIF, or not a JPEG, has none", arguments: [true, false])
+    func readsCaptureTime(littleEndian: Bool) {
+        // given
+        let photo = Self.jpeg(littleEndian: littleEndian, time: "2026:12:03 09:41:07")
+
+        // then
+        #expect(ExifCaptureTime.read(photo) == "2026-12-03 09:41:07")
+        #expect(ExifCaptureTime.read([0xFF, 0xD8, 0xFF, 0xDA, 0, 2]) == nil)
+        #expect(ExifCaptureTime.read(Array("%PDF-1.7".utf8)) == nil)
+        #expect(ExifCaptureTime.read(Array(photo.prefix(30))) == nil, "a cut-off file is no time, not a crash")
+    }
+}

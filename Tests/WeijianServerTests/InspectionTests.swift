@@ -492,3 +492,52 @@ struct FollowUpTaskTests {
         }
     }
 }
+
+@Suite("监督检查：执法全过程记录")
+struct EvidenceTests {
+    /// A JPEG start with EXIF DateTimeOriginal (big-endian TIFF), enough for type detection and the capture time.
+    static let photo: [UInt8] = {
+        var tiff: [UInt8] = [0x4D, 0x4D, 0, 42, 0, 0, 0, 8]
+        tiff += [0, 1, 0x87, 0x69, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]
+        tiff += [0, 1, 0x90, 0x03, 0, 2, 0, 0, 0, 20, 0, 0, 0, 44, 0, 0, 0, 0]
+        tiff += Array("2026:12:03 09:41:07".utf8) + [0]
+        let app1 = Array("Exif\0\0".utf8) + tiff
+        return [0xFF, 0xD8, 0xFF, 0xE1, UInt8((app1.count + 2) >> 8), UInt8((app1.count + 2) & 0xFF)] + app1 + [0xFF, 0xDA, 0, 2, 0xFF, 0xD9]
+    }()
+
+    @Test("A photo for item 3.2 is stored with its capture time; its hash is in the audit chain, which still verifies")
+    func photoEvidence() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let setup = try await InspectionTests.setup(app)
+            let record = try await InspectionTests.record(app, setup)
+            let browser = try await app.signIn(setup.inspectors[0])
+
+            // when
+            let body = multipartForm([("_csrf", browser.csrf), ("itemCode", "3.2")], files: [(name: "files[]", fileName: "余氯检测.jpg", bytes: Self.photo)])
+            try await app.testing().test(.POST, "/app/inspections/\(record.id)/evidence", headers: .multipartHeaders(cookie: browser.cookie), body: body) { res async in
+                #expect(res.status == .seeOther)
+            }
+            let bad = multipartForm([("_csrf", browser.csrf), ("itemCode", "9.9")], files: [(name: "files[]", fileName: "x.jpg", bytes: Self.photo)])
+            try await app.testing().test(.POST, "/app/inspections/\(record.id)/evidence", headers: .multipartHeaders(cookie: browser.cookie), body: bad) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("所属检查项目：“9.9”不在本次检查使用的检查表版本中"))
+            }
+
+            // then
+            let rows = try await InspectionEvidence.rows(record.id, on: app.db)
+            #expect(rows.count == 1)
+            #expect(rows.first?.capturedAt == "2026-12-03 09:41:07")
+            #expect(rows.first?.itemCode == "3.2")
+            let details = try await app.db.sql.select().column("details").from("audit_events").where("action", .equal, "evidence.attach").all()
+                .map { try $0.decode(column: "details", as: String.self) }
+            #expect(details.count == 1 && details[0].contains(rows[0].sha256))
+            #expect(try await AuditLog.verify(on: app.db, keys: app.keyStore).isIntact)
+            try await app.testing().test(.GET, "/app/inspections/\(record.id)/evidence/\(rows[0].id)", headers: browser.headers) { res async in
+                #expect(res.status == .ok)
+                #expect(Array(res.body.readableBytesView) == Self.photo)
+            }
+        }
+    }
+}

@@ -41,6 +41,7 @@ enum Migrations {
             CreateEnforcementDocuments(),
             CreateChecklists(),
             CreateInspections(),
+            CreateInspectionEvidence(),
         ] as [any Migration])
     }
 

@@ -186,6 +186,7 @@ enum InspectionPages {
         let followUpOf: UUID?
         let rectifications: [InspectionQueries.Rectification]
         let documents: [Documents.Issued]
+        let evidence: [InspectionEvidence.Row]
         let createdBy: String
     }
 
@@ -211,7 +212,8 @@ enum InspectionPages {
                       grade: record.score?.grade.rawValue ?? "", gradeName: record.score?.grade.chinese ?? "",
                       entryDue: record.entryDue, late: record.late, followUpOf: record.followUpOf,
                       rectifications: try await InspectionQueries.rectifications(inspectionID: record.id, on: db),
-                      documents: try await Documents.of(ownerType: "inspection", ownerID: record.id, on: db), createdBy: record.createdBy)
+                      documents: try await Documents.of(ownerType: "inspection", ownerID: record.id, on: db),
+                      evidence: try await InspectionEvidence.rows(record.id, on: db), createdBy: record.createdBy)
     }
 
     struct ShowPage: Encodable, Sendable {
@@ -244,5 +246,8 @@ extension InspectionPages.Detail: APIExample {
         rectifications: [.init(id: UUID(uuidString: "3F2504E0-4F89-11D3-9A0C-0305E82C3306")!, inspectionID: UUID(uuidString: "3F2504E0-4F89-11D3-9A0C-0305E82C3301")!,
                                itemCode: "3.2", itemText: "游离性余氯在0.3～1.0 mg/L之间", finding: "深水区余氯0.1 mg/L", deadline: "2026-12-10", status: "open",
                                statusName: "待整改", followUpID: nil)],
-        documents: [Documents.Issued.example], createdBy: "陈志强(jiandu1)")
+        documents: [Documents.Issued.example],
+        evidence: [.init(id: UUID(uuidString: "3F2504E0-4F89-11D3-9A0C-0305E82C3307")!, itemCode: "3.2", fileName: "深水区余氯检测.jpg", contentType: "image/jpeg",
+                         size: "1.2 MB", capturedAt: "2026-12-03 09:41:07", uploadedBy: "陈志强(jiandu1)", uploadedAt: "2026-12-03 11:02", sha256: String(repeating: "cd", count: 32))],
+        createdBy: "陈志强(jiandu1)")
 }

@@ -17,6 +17,8 @@ enum InspectionsController {
         web.endpoint(.GET, "app", "inspections", ":inspectionID", "finish", access: .permission(.inspectionsRecord), use: finish)
         web.endpoint(.POST, "app", "inspections", ":inspectionID", "submit", access: .permission(.inspectionsRecord), use: submit)
         web.endpoint(.POST, "app", "inspections", ":inspectionID", "documents", access: .permission(.inspectionsRecord), use: issue)
+        web.endpoint(.POST, "app", "inspections", ":inspectionID", "evidence", access: .permission(.inspectionsRecord), use: attachEvidence)
+        web.endpoint(.GET, "app", "inspections", ":inspectionID", "evidence", ":evidenceID", access: .permission(.entitiesRead), use: evidence)
 
         api.endpoint(.GET, "inspections", access: .permission(.entitiesRead),
                      doc: APIDoc("监督检查列表（view=drafts 草稿，view=late 逾期录入）", query: [
@@ -215,6 +217,37 @@ enum InspectionsController {
                                                                               canVoid: user.can(.documentsVoid), errors: [error.description]))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
+    }
+
+    struct EvidenceInput: Content {
+        var itemCode: String?
+        var files: [File]?
+    }
+
+    @Sendable static func attachEvidence(req: Request) async throws -> Response {
+        let (record, entity) = try await inspection(req)
+        let input = try req.content.decode(EvidenceInput.self)
+        let uploads = (input.files ?? []).map { Attachments.Upload(fileName: $0.filename, bytes: Array($0.data.readableBytesView),
+                                                                   refused: req.refusedUploads?.message(for: $0.filename)) }
+        let version = try await checklist(record, on: req.db)
+        do {
+            let rows = try await InspectionEvidence.attach(uploads, itemCode: input.itemCode, inspection: record, checklist: version.checklist,
+                                                           directory: req.settings.attachmentsDirectory, by: try req.caller)
+            return try await req.redirect(to: "/app/inspections/\(record.id)#evidence", flash: "已上传\(rows.count)个证据文件")
+        } catch let error as ValidationErrors {
+            let detail = try await InspectionPages.detail(record, entity: entity, on: req.db)
+            let user = try req.currentUser
+            return try await req.renderPage("inspections/show", title: "现场检查 \(detail.number)",
+                                            content: InspectionPages.ShowPage(detail: detail, canRecord: user.can(.inspectionsRecord),
+                                                                              canVoid: user.can(.documentsVoid), errors: error.errors.map(\.description)))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable static func evidence(req: Request) async throws -> Response {
+        let (record, _) = try await inspection(req)
+        return try await InspectionEvidence.download(req.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)), inspection: record,
+                                                     directory: req.settings.attachmentsDirectory, caller: try req.caller)
     }
 
     // MARK: API
