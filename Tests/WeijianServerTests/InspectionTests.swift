@@ -541,3 +541,72 @@ struct EvidenceTests {
         }
     }
 }
+
+@Suite("双随机：计划、抽取、核验")
+struct RandomCheckTests {
+    @Test("A draw is repeated from its record with the same result; a recused inspector is never drawn; the drawn get tasks; a changed record shows")
+    func drawAndVerify() async throws {
+        try await withTestApp { app in
+            // given: 6 pools, 4 inspectors in two departments, one recusal
+            let setup = try await InspectionTests.setup(app)
+            let other = try await app.makeDepartment("YS", "生活饮用水卫生监督科")
+            let third = try await app.makeInspector("jiandu3", name: "周杰", certificate: "闽卫执0040", department: other.id)
+            _ = try await app.makeInspector("jiandu4", name: "陈晨", certificate: "闽卫执0041", department: other.id)
+            var pools = [setup.pool]
+            for index in 1..<6 { pools.append(try await app.makePool(name: "福州第\(index)游泳馆有限公司", department: setup.pool.departmentID)) }
+            let head = try await app.makeUser("ggkz", roles: [.departmentHead], department: setup.pool.departmentID)
+            let caller = try await app.caller(for: head)
+            try await RandomCheckQueries.recuse(userID: third.id!, entity: pools[0], reason: "亲属在该单位任职", by: try await app.caller(for: third))
+            let planID = try await RandomCheckQueries.create(.init(year: 2026, name: "2026年游泳场所抽查", shares: "GG0402=100", windowStart: "2026-12-03",
+                                                                   windowEnd: "2026-12-31"), by: caller)
+            let plan = try await RandomCheckQueries.plan(planID, on: app.db)
+
+            // when
+            var draws: [RandomCheckQueries.DrawRecord] = []
+            for seed in UInt64(1)...20 { draws.append(try await RandomCheckQueries.draw(plan, seed: seed, app: app, by: caller)) }
+
+            // then
+            for draw in draws {
+                #expect(draw.targets.count == 6)
+                let pool = try #require(draw.targets.first { $0.entityID == pools[0].id!.uuidString })
+                #expect(!pool.inspectors.contains("周杰"), "seed \(draw.seed): the recused inspector was drawn")
+                #expect(try await RandomCheckQueries.verify(draw.id, on: app.db).same)
+            }
+            let tasks = try await Inbox.items(for: setup.inspectors[0].id!, on: app.db).filter { $0.title.hasPrefix("双随机抽查：") }
+            #expect(!tasks.isEmpty)
+
+            // when: someone edits the stored result
+            try await app.db.sql.raw("UPDATE random_draws SET targets_json = '[]' WHERE id = \(bind: draws[0].id)").run()
+            let changed = try await RandomCheckQueries.verify(draws[0].id, on: app.db)
+
+            // then
+            #expect(!changed.same)
+            #expect(changed.differences.count == 6)
+        }
+    }
+
+    @Test("A share over 100 %, an unknown category and a unit with fewer than 2 eligible inspectors are refused, naming the field")
+    func refusals() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await InspectionTests.setup(app)
+            let head = try await app.makeUser("ggkz", roles: [.departmentHead], department: setup.pool.departmentID)
+            let caller = try await app.caller(for: head)
+
+            // when
+            let bad = await #expect(throws: ValidationErrors.self) {
+                _ = try await RandomCheckQueries.create(.init(name: "计划", shares: "GG0402=120, ZZ99=5", windowStart: "2026-12-03", windowEnd: "2026-12-31"), by: caller)
+            }
+            try await RandomCheckQueries.recuse(userID: setup.inspectors[0].id!, entity: setup.pool, reason: "曾在该单位任职", by: setup.caller)
+            let planID = try await RandomCheckQueries.create(.init(name: "计划", shares: "GG0402=100", windowStart: "2026-12-03", windowEnd: "2026-12-31"), by: caller)
+            let few = await #expect(throws: ValidationErrors.self) {
+                _ = try await RandomCheckQueries.draw(try await RandomCheckQueries.plan(planID, on: app.db), app: app, by: caller)
+            }
+
+            // then
+            #expect(bad?.errors.map(\.field) == ["抽取比例（GG0402）", "抽取比例（ZZ99）"])
+            #expect(few?.errors.first?.message.contains("少于每户2名") == true)
+            #expect(try await app.db.sql.select().column("id").from("random_draws").all().isEmpty)
+        }
+    }
+}

@@ -32,6 +32,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case inspectionsRecord = "inspections.record"
     case checklistsManage = "checklists.manage"
     case documentsVoid = "documents.void"
+    case randomChecksManage = "randomchecks.manage"
     // the units' portal (被监督单位用户)
     case portalSubmit = "portal.submit"
 
@@ -63,6 +64,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .inspectionsRecord: "现场检查与签发文书"
         case .checklistsManage: "维护检查表"
         case .documentsVoid: "作废执法文书"
+        case .randomChecksManage: "制定双随机计划与抽取"
         case .portalSubmit: "单位在线报送"
         }
     }
@@ -77,10 +79,10 @@ extension Role {
         case .auditor: [.auditRead, .auditVerify]
         case .leader: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .dataExport, .documentsVoid]
         case .departmentHead: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
-                               .licencesManage, .submissionsReview, .dataExport, .inspectionsRecord, .documentsVoid]
+                               .licencesManage, .submissionsReview, .dataExport, .inspectionsRecord, .documentsVoid, .randomChecksManage]
         case .infoOfficer: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
                             .categoriesManage, .licencesManage, .dataQuality, .dataImport, .dataExport, .portalAccounts, .submissionsReview,
-                            .checklistsManage]
+                            .checklistsManage, .randomChecksManage]
         case .inspector: [.staffDirectoryRead, .calendarRead, .entitiesRead, .entitiesEdit, .licencesManage, .submissionsReview, .inspectionsRecord]
         case .archivist, .intakeClerk: [.staffDirectoryRead, .calendarRead, .entitiesRead]
         case .entityUser: [.portalSubmit]

@@ -42,6 +42,7 @@ enum Migrations {
             CreateChecklists(),
             CreateInspections(),
             CreateInspectionEvidence(),
+            CreateRandomChecks(),
         ] as [any Migration])
     }
 

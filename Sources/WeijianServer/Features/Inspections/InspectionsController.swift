@@ -68,6 +68,8 @@ enum InspectionsController {
     @Sendable static func newForm(req: Request) async throws -> View {
         let entity = try await LicensesController.entity(req)
         var input = InspectionQueries.Input(inspectedOn: req.application.clock.today.description)
+        // From a 双随机 task: the source is chosen.
+        if let source = (try? req.query.get(String.self, at: "source")).flatMap(InspectionSource.init(rawValue:)) { input.source = source.rawValue }
         // From a follow-up task: the original inspection is chosen and the source is 复查.
         if let original = (try? req.query.get(String.self, at: "followUp")).flatMap(UUID.init(uuidString:)) {
             (input.source, input.followUpOf) = (InspectionSource.followUp.rawValue, original.uuidString)

@@ -35,6 +35,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     // Inspections and enforcement documents
     case settingsDocuments = "settings.documents", checklistSave = "checklist.save"
     case inspectionCreate = "inspection.create", inspectionUpdate = "inspection.update", inspectionSubmit = "inspection.submit"
+    case randomPlanCreate = "random.plan", randomDraw = "random.draw", randomRecusal = "random.recusal"
     case evidenceAttach = "evidence.attach", documentIssue = "document.issue", documentVoid = "document.void", documentPrint = "document.print"
 
     public var chinese: String {
@@ -106,6 +107,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .inspectionCreate: "新建现场检查"
         case .inspectionUpdate: "填写现场检查"
         case .inspectionSubmit: "提交现场检查"
+        case .randomPlanCreate: "制定双随机抽查计划"
+        case .randomDraw: "双随机抽取"
+        case .randomRecusal: "登记回避"
         case .evidenceAttach: "上传执法证据"
         case .documentIssue: "签发执法文书"
         case .documentVoid: "作废执法文书"

@@ -94,6 +94,7 @@ enum Navigation {
                 ("单位报送审核", "/app/submissions", .submissionsReview),
                 ("监督检查", "/app/inspections", .entitiesRead),
                 ("待复查", "/app/inspections/follow-ups", .entitiesRead),
+                ("双随机抽查", "/app/random-checks", .entitiesRead),
                 ("执法文书", "/app/documents", .entitiesRead),
                 ("人员信息", "/app/staff", .staffDirectoryRead),
             ]),
