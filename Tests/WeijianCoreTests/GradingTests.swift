@@ -158,3 +158,36 @@ struct RandomDrawTests {
         #expect(few?.errors.first?.message.contains("少于每户2名") == true)
     }
 }
+
+/// 风险分级: explainable, each factor's share shown.
+@Suite("风险评分")
+struct RiskScoreTests {
+    @Test("Shares add up to 100 %, a failed key item and a long gap raise the score, weights move it")
+    func explainable() {
+        // given
+        var clean = RiskScore.Facts()
+        clean.grade = .a
+        clean.daysSinceInspection = 30
+        clean.categoryRisk = 40
+        var risky = clean
+        risky.violations = 3
+        risky.keyViolations = 1
+        risky.grade = Grading.Grade.none
+        risky.daysSinceInspection = 900
+
+        // when
+        let low = RiskScore.score(clean, weights: .init())
+        let high = RiskScore.score(risky, weights: .init())
+        var weights = RiskScore.Weights()
+        weights.violations = 0
+        let ignoringViolations = RiskScore.score(risky, weights: weights)
+
+        // then
+        #expect(low.level == "低")
+        #expect(high.score > low.score)
+        #expect(high.level == "高")
+        #expect(abs(high.factors.map(\.share).reduce(0, +) - 100) < 0.5)
+        #expect(high.factors.first?.detail == "近两年不符合项3项，关键项不符合1次")
+        #expect(ignoringViolations.factors.first?.weighted == 0)
+    }
+}

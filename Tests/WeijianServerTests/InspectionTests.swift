@@ -610,3 +610,67 @@ struct RandomCheckTests {
         }
     }
 }
+
+@Suite("风险排序")
+struct RiskRankingTests {
+    @Test("A pool with a failed key item ranks above a clean one; the unit page shows each factor's share; weights are a setting")
+    func ranking() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            var setup = try await InspectionTests.setup(app)
+            _ = try await InspectionTests.record(app, setup)
+            let clean = try await app.makePool(name: "福州碧水游泳馆有限公司", department: setup.pool.departmentID)
+            let risky = setup.pool
+            setup = InspectionTests.Setup(pool: clean, inspectors: setup.inspectors, caller: setup.caller)
+            _ = try await InspectionTests.record(app, setup, failing: [:])
+
+            // when
+            let ranked = try await UnitRisk.ranked(category: "GG0402", page: 1, today: LocalDate("2026-12-03")!, caller: setup.caller)
+
+            // then
+            #expect(ranked.rows.map(\.entityID) == [risky.id!, clean.id!])
+            #expect(ranked.rows[0].factors.first?.detail == "近两年不符合项1项，关键项不符合1次")
+            let browser = try await app.signIn(setup.inspectors[0])
+            try await app.testing().test(.GET, "/app/entities/\(risky.id!)", headers: browser.headers) { res async in
+                #expect(res.body.string.contains("id=\"risk\""))
+                #expect(res.body.string.contains("违法违规记录"))
+            }
+
+            // when: the violations weigh nothing
+            var settings = try await InspectionSettings.load(on: app.db)
+            settings.riskWeights.violations = 0
+            settings.riskWeights.grade = 0
+            try await settings.save(by: app.systemCaller)
+            let reweighed = try await UnitRisk.ranked(category: "GG0402", page: 1, today: LocalDate("2026-12-03")!, caller: setup.caller)
+
+            // then: the two differ only in what no longer counts
+            #expect(reweighed.rows[0].score == reweighed.rows[1].score)
+        }
+    }
+}
+
+@Suite("量化分级：下次应检与逾期未检")
+struct InspectionScheduleTests {
+    @Test("An ungraded pool inspected 2026-08-03 is due 2026-12-03 and overdue the day after; an A unit is not")
+    func overdueList() async throws {
+        try await withTestApp { app in
+            // given
+            var setup = try await InspectionTests.setup(app)
+            _ = try await InspectionTests.record(app, setup, input: InspectionTests.header(setup, date: "2026-08-03"))
+            let good = try await app.makePool(name: "福州碧水游泳馆有限公司", department: setup.pool.departmentID)
+            setup = InspectionTests.Setup(pool: good, inspectors: setup.inspectors, caller: setup.caller)
+            _ = try await InspectionTests.record(app, setup, failing: [:], input: InspectionTests.header(setup, date: "2026-08-03"))
+
+            // when
+            let onTheDay = try await InspectionSchedule.overdue(today: LocalDate("2026-12-03")!, page: 1, caller: setup.caller)
+            let dayAfter = try await InspectionSchedule.overdue(today: LocalDate("2026-12-04")!, page: 1, caller: setup.caller)
+
+            // then
+            #expect(onTheDay.total == 0)
+            #expect(dayAfter.rows.map(\.entityName) == ["福州清波游泳馆有限公司"])
+            #expect(dayAfter.rows.first?.nextDue == "2026-12-03")
+            #expect(try await InspectionSchedule.all(today: LocalDate("2026-12-04")!, on: app.db).first { $0.entityID == good.id }?.nextDue == "2027-08-03")
+        }
+    }
+}

@@ -107,7 +107,8 @@ def licence_dates(ctx: Context) -> None:
     unit = arrange_unit(ctx, officer, "福州市鼓楼区日期宾馆", "福建省福州市鼓楼区日期路5号", 5003)
     b = ctx.b
     b.open(f"/app/entities/{unit}")
-    today = datetime.date.today().isoformat()
+    # The server counts days in China time (UTC+8); between 16:00 and 24:00 UTC that is tomorrow.
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date().isoformat()
     b.fill_id("lic-number", "闽卫公证字〔2026〕第0901号")
     b.fill_id("lic-scope", "住宿")
     b.fill_id("lic-issue", "2030-01-01")

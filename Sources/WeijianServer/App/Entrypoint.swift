@@ -77,6 +77,7 @@ extension Weijian {
         ("audit-verify", "校验审计日志的哈希链与签名"),
         ("keys", "密钥管理（轮换数据密钥）"),
         ("attachments", "校验附件文件的完整性"),
+        ("jobs", "列出定时任务，或立即运行其中一个（weijian jobs inspections.followUps）"),
         ("migrate", "只执行数据库迁移"),
         ("bench", "基准测试（weijian bench --help）"),
     ]

@@ -136,6 +136,8 @@ enum EntityPages {
         let canLicense: Bool
         /// 一户一档: the unit's inspections, grade and open rectifications.
         let inspections: InspectionQueries.UnitSummary
+        /// 风险分级: the score and each factor's share.
+        let risk: UnitRisk.Row?
         let canInspect: Bool
         let licensing: String
         let organs: [String]
@@ -165,6 +167,7 @@ enum EntityPages {
         let source = InformationSource(rawValue: entity.source) ?? .internal
         let history = try await EntityQueries.history(id, page: historyPage, on: db, names: names)
         let submissions = try await SubmissionQueries.forEntity(id, today: today, on: db)
+        let licences = try await LicenseQueries.forEntity(id, today: today, on: db)
         return File(
             id: id.uuidString, name: entity.name, unitCode: entity.unitCode, status: entity.status.chinese,
             classification: Classification(businessType: topCategory?.name ?? entity.topCategory, nature: .basic, source: source, sensitivity: .personal).summary,
@@ -182,7 +185,7 @@ enum EntityPages {
                 Fact(label: "经营范围", value: entity.businessScope ?? ""),
                 Fact(label: "从业人员", value: [entity.employees.map { "共\($0)人" }, entity.certifiedEmployees.map { "持健康证\($0)人" },
                                               entity.trainedEmployees.map { "培训合格\($0)人" }].compactMap { $0 }.joined(separator: "，")),
-                Fact(label: "经营状态", value: entity.status.chinese), Fact(label: "量化分级", value: entity.grade ?? "未评定"),
+                Fact(label: "经营状态", value: entity.status.chinese), Fact(label: "量化分级", value: entity.grade.map { ["A", "B", "C"].contains($0) ? $0 + "级" : $0 } ?? "未评定"),
                 Fact(label: "风险等级", value: entity.riskLevel ?? "未评定"),
                 Fact(label: "责任科室", value: entity.departmentID.flatMap { names[$0.uuidString] } ?? "未分配"), Fact(label: "片区", value: entity.area ?? ""),
             ],
@@ -193,12 +196,14 @@ enum EntityPages {
                 PersonalFact(field: fields[2].name, label: "联系电话", masked: try mask(entity.contactPhoneCipher, fields[2]), present: entity.contactPhoneCipher != nil),
             ],
             inspectors: inspectorIDs.compactMap { names[$0.uuidString] }.joined(separator: "、"),
-            licences: try await LicenseQueries.forEntity(id, today: today, on: db),
+            licences: licences,
             submissions: submissions.rows, submissionsTotal: submissions.total,
             history: history.rows, pager: Pager(history, path: "/app/entities/\(id.uuidString)"),
             canEdit: user.can(.entitiesEdit) && entity.status != .merged, canReveal: user.can(.personalDataReveal),
             canLicense: user.can(.licencesManage) && entity.status != .merged,
             inspections: try await InspectionQueries.unitSummary(id, today: today, on: db),
+            risk: try await UnitRisk.unit(entity, licenceProblem: (category?.licensing ?? .none) != .none && !licences.contains { $0.statusCode == "valid" },
+                                          today: today, on: db),
             canInspect: user.can(.inspectionsRecord) && entity.status != .merged,
             licensing: category?.licensing.rawValue ?? "none", organs: LicenseQueries.organs, purposes: StaffController.purposes,
             today: today.description, mergedInto: entity.mergedInto?.uuidString ?? "", canOpenPortalAccount: user.can(.portalAccounts),

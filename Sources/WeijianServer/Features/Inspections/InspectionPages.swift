@@ -29,12 +29,19 @@ enum InspectionPages {
     static func newPage(entity: SupervisedEntity, input: InspectionQueries.Input, errors: [ValidationError], user: CurrentUser,
                         on db: any Database) async throws -> NewPage {
         let profiles = try await StaffProfile.query(on: db).filter(\.$certificateNumber != nil).with(\.$user).all()
+        var departments: [UUID: String] = [:]
+        for department in try await Department.query(on: db).all() { if let id = department.id { departments[id] = department.name } }
         let chosen = Set(input.inspectorIDs ?? [user.id.uuidString])
+        // The unit's department first (the caller at the top), then the rest by department and name.
+        func rank(_ profile: StaffProfile) -> String {
+            (profile.user.id == user.id ? "0" : profile.user.$department.id == entity.departmentID ? "1" : "2")
+                + (profile.user.$department.id.flatMap { departments[$0] } ?? "") + profile.user.displayName
+        }
         let inspectors = profiles.filter { $0.user.status == .active && $0.user.kind == .staff && !($0.certificateNumber ?? "").isEmpty }
-            .sorted { ($0.user.id == user.id ? "0" : "1") + $0.user.displayName < ($1.user.id == user.id ? "0" : "1") + $1.user.displayName }
+            .sorted { rank($0) < rank($1) }
             .map { profile in
                 Choice(value: profile.user.id!.uuidString,
-                       label: "\(profile.user.displayName)（执法证\(profile.certificateNumber ?? "")，有效期至\(profile.certificateExpiry ?? "未登记")）",
+                       label: "\(profile.user.displayName)（\(profile.user.$department.id.flatMap { departments[$0] } ?? "未分科室")，执法证\(profile.certificateNumber ?? "")，有效期至\(profile.certificateExpiry ?? "未登记")）",
                        selected: chosen.contains(profile.user.id!.uuidString))
             }
         let checklist = try await ChecklistQueries.forCategory(entity.categoryCode, on: db)

@@ -8,8 +8,24 @@ import WeijianCore
 /// (regulation 三(三)1, default 5 working days).
 struct InspectionSettings: StoredSetting, Equatable {
     var entryWorkingDays = 5
+    /// The weights of the risk score's factors (风险分级).
+    var riskWeights = RiskScore.Weights()
 
     static let key = "inspections"
+
+    init() {}
+
+    init(entryWorkingDays: Int, riskWeights: RiskScore.Weights = RiskScore.Weights()) {
+        self.entryWorkingDays = entryWorkingDays
+        self.riskWeights = riskWeights
+    }
+
+    /// A stored value from before a setting existed keeps its other values.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entryWorkingDays = try container.decodeIfPresent(Int.self, forKey: .entryWorkingDays) ?? 5
+        riskWeights = try container.decodeIfPresent(RiskScore.Weights.self, forKey: .riskWeights) ?? RiskScore.Weights()
+    }
 
     /// The entry rule with the configured number of days.
     var entryRule: DeadlineRule {
@@ -21,6 +37,11 @@ struct InspectionSettings: StoredSetting, Equatable {
         guard (1...30).contains(entryWorkingDays) else {
             throw ValidationError(field: "检查记录录入时限（工作日）", code: "setting.range", message: "应在1到30之间")
         }
-        try await store(by: caller, action: .settingsDocuments, details: ["entryWorkingDays": String(entryWorkingDays)])
+        let weights = [riskWeights.violations, riskWeights.grade, riskWeights.complaints, riskWeights.sinceInspection, riskWeights.licence, riskWeights.category]
+        guard weights.allSatisfy({ (0...100).contains($0) }), weights.reduce(0, +) > 0 else {
+            throw ValidationError(field: "风险评分权重", code: "setting.range", message: "每项应在0到100之间，且不能全为0")
+        }
+        try await store(by: caller, action: .settingsDocuments,
+                        details: ["entryWorkingDays": String(entryWorkingDays), "riskWeights": weights.map { Grading.text($0) }.joined(separator: "/")])
     }
 }

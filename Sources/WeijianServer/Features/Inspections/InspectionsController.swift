@@ -9,6 +9,8 @@ enum InspectionsController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "inspections", access: .permission(.entitiesRead), use: list)
         web.endpoint(.GET, "app", "inspections", "follow-ups", access: .permission(.entitiesRead), use: followUps)
+        web.endpoint(.GET, "app", "inspections", "risk", access: .permission(.entitiesRead), use: risk)
+        web.endpoint(.GET, "app", "inspections", "overdue", access: .permission(.entitiesRead), use: overdue)
         web.endpoint(.GET, "app", "entities", ":entityID", "inspections", "new", access: .permission(.inspectionsRecord), use: newForm)
         web.endpoint(.POST, "app", "entities", ":entityID", "inspections", access: .permission(.inspectionsRecord), use: create)
         web.endpoint(.GET, "app", "inspections", ":inspectionID", access: .permission(.entitiesRead), use: show)
@@ -26,6 +28,12 @@ enum InspectionsController {
                                  response: Paged<InspectionQueries.Row>.self), use: listAPI)
         api.endpoint(.GET, "inspections", "follow-ups", access: .permission(.entitiesRead),
                      doc: APIDoc("责令改正已到期、待复查的检查（按最早期限排序）", query: [.page], response: Paged<FollowUps.Due>.self), use: followUpsAPI)
+        api.endpoint(.GET, "inspections", "overdue", access: .permission(.entitiesRead),
+                     doc: APIDoc("按量化分级频次应检而逾期未检的单位（A级每年1次，B级2次，C级及不予评级3次）", query: [.page],
+                                 response: Paged<InspectionSchedule.Row>.self), use: overdueAPI)
+        api.endpoint(.GET, "inspections", "risk", access: .permission(.entitiesRead),
+                     doc: APIDoc("按风险评分排序的单位（定向检查的先后），每个因素的得分与占比", query: [.text("category", "专业类别代码或其前缀", maxLength: 10), .page],
+                                 response: Paged<UnitRisk.Row>.self), use: riskAPI)
         api.endpoint(.POST, "inspections", access: .permission(.inspectionsRecord),
                      doc: APIDoc("记录一次现场检查（含全部检查项目结果；submit=false 时只保存为草稿）", body: InspectionQueries.Input.self,
                                  required: ["entityID", "source", "inspectedOn", "startTime", "endTime", "inspectorIDs"],
@@ -73,6 +81,11 @@ enum InspectionsController {
         // From a follow-up task: the original inspection is chosen and the source is 复查.
         if let original = (try? req.query.get(String.self, at: "followUp")).flatMap(UUID.init(uuidString:)) {
             (input.source, input.followUpOf) = (InspectionSource.followUp.rawValue, original.uuidString)
+            // The original's inspectors and representative, as a follow-up usually has the same.
+            if let record = try await InspectionQueries.record(original, on: req.db), record.entityID == entity.id {
+                input.inspectorIDs = try await InspectionQueries.inspectors(original, on: req.db).map(\.userID.uuidString)
+                input.representative = record.representative
+            }
         }
         return try await renderNew(req, entity: entity, input: input, errors: [])
     }
@@ -88,6 +101,42 @@ enum InspectionsController {
         let paged = try await FollowUps.due(today: today, page: req.pageNumber, caller: try req.caller)
         return try await req.renderPage("inspections/follow-ups", title: "待复查",
                                         content: FollowUpsPage(rows: paged.rows, pager: Pager(paged, path: "/app/inspections/follow-ups"), today: today.description))
+    }
+
+    struct OverduePage: Encodable, Sendable {
+        let rows: [InspectionSchedule.Row]
+        let pager: Pager
+    }
+
+    @Sendable static func overdue(req: Request) async throws -> View {
+        let paged = try await InspectionSchedule.overdue(today: req.application.clock.today, page: req.pageNumber, caller: try req.caller)
+        return try await req.renderPage("inspections/overdue", title: "逾期未检", content: OverduePage(rows: paged.rows, pager: Pager(paged, path: "/app/inspections/overdue")))
+    }
+
+    @Sendable static func overdueAPI(req: Request) async throws -> Paged<InspectionSchedule.Row> {
+        try await InspectionSchedule.overdue(today: req.application.clock.today, page: req.pageNumber, caller: try req.caller)
+    }
+
+    struct RiskPage: Encodable, Sendable {
+        let rows: [UnitRisk.Row]
+        let pager: Pager
+        let category: String
+    }
+
+    static func riskCategory(_ req: Request) -> String {
+        let raw = ((try? req.query.get(String.self, at: "category")) ?? "GG").trimmed.uppercased()
+        return raw.isEmpty || raw.count > 10 || !raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) ? "GG" : raw
+    }
+
+    @Sendable static func risk(req: Request) async throws -> View {
+        let category = riskCategory(req)
+        let paged = try await UnitRisk.ranked(category: category, page: req.pageNumber, today: req.application.clock.today, caller: try req.caller)
+        return try await req.renderPage("inspections/risk", title: "风险排序",
+                                        content: RiskPage(rows: paged.rows, pager: Pager(paged, path: "/app/inspections/risk", query: ["category": category]), category: category))
+    }
+
+    @Sendable static func riskAPI(req: Request) async throws -> Paged<UnitRisk.Row> {
+        try await UnitRisk.ranked(category: riskCategory(req), page: req.pageNumber, today: req.application.clock.today, caller: try req.caller)
     }
 
     @Sendable static func followUpsAPI(req: Request) async throws -> Paged<FollowUps.Due> {

@@ -93,21 +93,39 @@ enum DocumentsController {
         let abbreviation: String
         let patterns: [Pattern]
         let entryDays: Int
+        let weights: [Weight]
         let errors: [String]
+
+        struct Weight: Encodable, Sendable {
+            let key: String
+            let name: String
+            let value: String
+        }
     }
 
-    static func settingsPage(_ documents: DocumentSettings, entryDays: Int, errors: [String]) -> SettingsPage {
-        SettingsPage(organ: documents.organ, abbreviation: documents.regionAbbreviation,
+    static let weightNames = [("violations", "违法违规记录"), ("grade", "量化分级"), ("complaints", "投诉举报"), ("sinceInspection", "距上次检查时间"),
+                              ("licence", "许可状态"), ("category", "类别风险")]
+
+    static func weightValues(_ weights: RiskScore.Weights) -> [String: Double] {
+        ["violations": weights.violations, "grade": weights.grade, "complaints": weights.complaints, "sinceInspection": weights.sinceInspection,
+         "licence": weights.licence, "category": weights.category]
+    }
+
+    static func settingsPage(_ documents: DocumentSettings, entryDays: Int, weights: RiskScore.Weights = RiskScore.Weights(), errors: [String]) -> SettingsPage {
+        let values = weightValues(weights)
+        return SettingsPage(organ: documents.organ, abbreviation: documents.regionAbbreviation,
                      patterns: DocumentKind.allCases.map { kind in
                          let format = documents.pattern(kind)
                          return .init(kind: kind.rawValue, name: kind.chinese, value: format.template,
                                       example: format.render(sequence: 12, year: 2026, values: ["地区": documents.regionAbbreviation, "类别": "公", "性质": "监"]))
                      },
-                     entryDays: entryDays, errors: errors)
+                     entryDays: entryDays,
+                     weights: weightNames.map { .init(key: $0.0, name: $0.1, value: Grading.text(values[$0.0] ?? 0)) }, errors: errors)
     }
 
     @Sendable static func settings(req: Request) async throws -> View {
-        let page = settingsPage(try await DocumentSettings.load(on: req.db), entryDays: try await InspectionSettings.load(on: req.db).entryWorkingDays, errors: [])
+        let inspections = try await InspectionSettings.load(on: req.db)
+        let page = settingsPage(try await DocumentSettings.load(on: req.db), entryDays: inspections.entryWorkingDays, weights: inspections.riskWeights, errors: [])
         return try await req.renderPage("documents/settings", title: "文书与检查设置", content: page)
     }
 
@@ -126,7 +144,21 @@ enum DocumentsController {
             guard let days = Int(input.entryDays?.trimmed ?? "") else {
                 throw ValidationError(field: "检查记录录入时限（工作日）", code: "integer", message: "应为整数")
             }
-            let inspections = InspectionSettings(entryWorkingDays: days)
+            var weights = RiskScore.Weights()
+            for (key, name) in weightNames {
+                guard let value = Double((try? req.content.get(String.self, at: "weight-\(key)"))?.trimmed ?? "") else {
+                    throw ValidationError(field: "风险评分权重（\(name)）", code: "number", message: "应为0到100之间的数")
+                }
+                switch key {
+                case "violations": weights.violations = value
+                case "grade": weights.grade = value
+                case "complaints": weights.complaints = value
+                case "sinceInspection": weights.sinceInspection = value
+                case "licence": weights.licence = value
+                default: weights.category = value
+                }
+            }
+            let inspections = InspectionSettings(entryWorkingDays: days, riskWeights: weights)
             let caller = try req.caller
             try await req.db.writeTransaction { tx in
                 try await documents.save(by: caller.on(tx))

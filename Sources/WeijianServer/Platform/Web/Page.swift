@@ -95,6 +95,8 @@ enum Navigation {
                 ("监督检查", "/app/inspections", .entitiesRead),
                 ("待复查", "/app/inspections/follow-ups", .entitiesRead),
                 ("双随机抽查", "/app/random-checks", .entitiesRead),
+                ("风险排序", "/app/inspections/risk", .entitiesRead),
+                ("逾期未检", "/app/inspections/overdue", .entitiesRead),
                 ("执法文书", "/app/documents", .entitiesRead),
                 ("人员信息", "/app/staff", .staffDirectoryRead),
             ]),
