@@ -445,7 +445,7 @@ def follow_up(ctx: Context) -> None:
         check(b.path() == f"/app/inspections/{follow_id}", f"submitting should lead to the inspection page, at {b.path()} ({b.messages()!r})")
         check("检查已提交" in b.flash(), f"the flash should say 检查已提交: {b.flash()!r}")
         check("逾期录入" not in b.h1(), f"a follow-up entered the same day is not late: {b.h1()!r}")
-        line = b.d.find_element(By.XPATH, "//main/p[contains(., '录入期限')]").text
+        line = b.d.find_element(By.XPATH, "//main//p[contains(., '录入期限')]").text
         check("复查" in line, f"the follow-up should say 复查 under its title: {line!r}")
         check("A级" in b.text("#score"), f"all 符合 should give A级: {b.text('#score')!r}")
 

@@ -16,6 +16,7 @@ enum BulkInsert {
         case double(Double?)
         case date(Date?)
         case uuid(UUID?)
+        case bool(Bool)
 
         var sqlite: SQLiteData {
             switch self {
@@ -24,6 +25,7 @@ enum BulkInsert {
             case .double(let value): value.map { .float($0) } ?? .null
             case .date(let value): value.map { .float($0.timeIntervalSince1970) } ?? .null
             case .uuid(let value): value.map { .text($0.uuidString) } ?? .null
+            case .bool(let value): .integer(value ? 1 : 0)
             }
         }
 
@@ -34,6 +36,7 @@ enum BulkInsert {
             case .double(let value): value.map { SQLBind($0) } ?? SQLLiteral.null
             case .date(let value): value.map { SQLBind($0) } ?? SQLLiteral.null
             case .uuid(let value): value.map { SQLBind($0) } ?? SQLLiteral.null
+            case .bool(let value): SQLBind(value)
             }
         }
     }

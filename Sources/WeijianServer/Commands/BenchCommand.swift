@@ -25,7 +25,12 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "small-import-rows", help: "小批导入（进已补足的库）的行数（默认 2000，至多 5000）")
         var smallImportRows: Int?
 
-        @Option(name: "only", help: "只运行一组：numbering、registry 或 http（默认全部）")
+        @Option(name: "inspection-units", help: "检查基准的单位户数（默认 2000；正式测量用 100000）")
+        var inspectionUnits: Int?
+        @Option(name: "inspections-per-unit", help: "检查基准每户的检查次数（默认 10）")
+        var inspectionsPerUnit: Int?
+
+        @Option(name: "only", help: "只运行一组：numbering、registry、http 或 inspections（默认全部）")
         var only: String?
     }
 
@@ -47,8 +52,8 @@ struct BenchCommand: AsyncCommand {
         let concurrency = max(1, signature.concurrency ?? 16)
         var lines: [Line] = []
         let only = signature.only?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard ["", "numbering", "registry", "http"].contains(only) else {
-            throw CommandError(message: "--only：应为 numbering、registry 或 http")
+        guard ["", "numbering", "registry", "http", "inspections"].contains(only) else {
+            throw CommandError(message: "--only：应为 numbering、registry、http 或 inspections")
         }
         if only == "" || only == "numbering" { lines.append(try await numberingLine(app, allocations: allocations, concurrency: concurrency)) }
         if only == "" || only == "registry" {
@@ -57,6 +62,10 @@ struct BenchCommand: AsyncCommand {
                                                  smallImportRows: min(EntitySearchIndex.maxBatch, max(100, signature.smallImportRows ?? 2000)), console: context.console)
         }
         if only == "" || only == "http" { lines.append(try await httpLine(app, port: signature.port ?? 18080, requests: requests, concurrency: concurrency)) }
+        if only == "" || only == "inspections" {
+            lines += try await InspectionBench.run(app, units: max(100, signature.inspectionUnits ?? 2000), perUnit: max(1, min(50, signature.inspectionsPerUnit ?? 10)),
+                                                   requests: requests, port: (signature.port ?? 18080) + 1, console: context.console)
+        }
 
         let engine = app.db.engine == .sqlite ? "SQLite" : "PostgreSQL"
         context.console.output(text: "基准（\(engine)，\(ProcessInfo.processInfo.activeProcessorCount)核，请求\(requests)次/项，并发\(concurrency)）")
