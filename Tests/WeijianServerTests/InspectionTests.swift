@@ -674,3 +674,28 @@ struct InspectionScheduleTests {
         }
     }
 }
+
+@Suite("监督检查：导出")
+struct InspectionExportTests {
+    @Test("The list exports as CSV with every row in scope, and the export is audited")
+    func exportList() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let setup = try await InspectionTests.setup(app)
+            _ = try await InspectionTests.record(app, setup)
+            let head = try await app.makeUser("ggkz", roles: [.departmentHead], department: setup.pool.departmentID)
+            let browser = try await app.signIn(head)
+
+            // when / then
+            try await app.testing().test(.GET, "/app/inspections/export?format=csv", headers: browser.headers) { res async in
+                #expect(res.status == .ok)
+                let text = res.body.string
+                #expect(text.contains("JC202600001"))
+                #expect(text.contains("福州清波游泳馆有限公司"))
+                #expect(text.contains("不予评级"))
+            }
+            #expect(try await app.auditActions().contains("data.export"))
+        }
+    }
+}

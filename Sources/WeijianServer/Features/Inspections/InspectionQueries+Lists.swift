@@ -51,6 +51,15 @@ extension InspectionQueries {
     /// Inspections within the caller's scope, newest first: all, drafts, or the ones entered after
     /// the time limit (and drafts already past it) that the department head reviews.
     static func list(view: View, entityID: UUID? = nil, page: Int, today: LocalDate, caller: Caller) async throws -> Paged<Row> {
+        try await Paged.read(filtered(view: view, entityID: entityID, today: today, caller: caller), page: page, pageSize: 50, on: caller.db) { try $0.map(decodeRow) }
+    }
+
+    /// Every row of a view, for the export (as many as the list's total).
+    static func all(view: View, entityID: UUID? = nil, today: LocalDate, caller: Caller) async throws -> [Row] {
+        try await filtered(view: view, entityID: entityID, today: today, caller: caller).all().map(decodeRow)
+    }
+
+    static func filtered(view: View, entityID: UUID?, today: LocalDate, caller: Caller) -> SQLSelectBuilder {
         var query = caller.scope.applyToUnits(listQuery(on: caller.db))
         if let entityID { query = query.where(SQLColumn("entity_id", table: "i"), .equal, SQLBind(entityID)) }
         switch view {
@@ -64,8 +73,7 @@ extension InspectionQueries {
                     }
             }
         }
-        query = query.orderBy(SQLColumn("inspected_on", table: "i"), SQLDirection.descending).orderBy(SQLColumn("created_at", table: "i"), SQLDirection.descending)
-        return try await Paged.read(query, page: page, pageSize: 50, on: caller.db) { try $0.map(decodeRow) }
+        return query.orderBy(SQLColumn("inspected_on", table: "i"), SQLDirection.descending).orderBy(SQLColumn("created_at", table: "i"), SQLDirection.descending)
     }
 
     /// What the unit's page shows of its inspections: the latest ones, the grade and its history,

@@ -9,6 +9,7 @@ enum InspectionsController {
     static func register(web: RoutesBuilder, api: RoutesBuilder) {
         web.endpoint(.GET, "app", "inspections", access: .permission(.entitiesRead), use: list)
         web.endpoint(.GET, "app", "inspections", "follow-ups", access: .permission(.entitiesRead), use: followUps)
+        web.endpoint(.GET, "app", "inspections", "export", access: .permission(.dataExport), use: export)
         web.endpoint(.GET, "app", "inspections", "risk", access: .permission(.entitiesRead), use: risk)
         web.endpoint(.GET, "app", "inspections", "overdue", access: .permission(.entitiesRead), use: overdue)
         web.endpoint(.GET, "app", "entities", ":entityID", "inspections", "new", access: .permission(.inspectionsRecord), use: newForm)
@@ -71,6 +72,16 @@ enum InspectionsController {
         return try await req.renderPage("inspections/list", title: title,
                                         content: InspectionPages.ListPage(rows: paged.rows, pager: Pager(paged, path: "/app/inspections", query: query),
                                                                           view: view.rawValue, title: title))
+    }
+
+    /// The list as CSV or XLSX (audited as an export).
+    @Sendable static func export(req: Request) async throws -> Response {
+        let view = InspectionQueries.View(rawValue: (try? req.query.get(String.self, at: "view")) ?? "") ?? .all
+        let entityID = (try? req.query.get(String.self, at: "entityID")).flatMap(UUID.init(uuidString:))
+        let rows = try await InspectionQueries.all(view: view, entityID: entityID, today: req.application.clock.today, caller: try req.caller)
+        return try await TableExport.response(req, name: "监督检查", header: ["检查编号", "单位", "检查日期", "来源", "状态", "标准化得分", "量化等级", "录入期限", "逾期录入", "录入人"],
+                                              rows: rows.map { [$0.number, $0.entityName, $0.inspectedOn, $0.source, $0.statusName, $0.score, $0.gradeName, $0.entryDue,
+                                                                $0.late ? "是" : "否", $0.createdBy] }, what: "inspections")
     }
 
     @Sendable static func newForm(req: Request) async throws -> View {
