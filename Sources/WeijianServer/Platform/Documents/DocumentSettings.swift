@@ -15,7 +15,8 @@ struct DocumentSettings: StoredSetting, Equatable {
     static let key = "documents"
 
     func pattern(_ kind: DocumentKind) -> NumberFormat {
-        (try? NumberFormat(patterns[kind.rawValue] ?? kind.defaultPattern)) ?? (try! NumberFormat(kind.defaultPattern))
+        // A stored pattern that no longer checks falls back to the kind's default, then to the standard 文号.
+        (try? NumberFormat(patterns[kind.rawValue] ?? kind.defaultPattern)) ?? (try? NumberFormat(kind.defaultPattern)) ?? .documentNumber
     }
 
     /// Checks the form: an organ name, a one-to-four character abbreviation, patterns with {序号} and {年份}.
