@@ -76,6 +76,22 @@ struct GradingTests {
         #expect(Grading.newLicenseeNotYetGradable([first, .init(date: try date("2026-04-10"), inspectors: 3)]) == nil)
     }
 
+    @Test("The rule applies to a never-graded unit in the 12 months after its first licence; while it waits, the next visit is due 3 months on")
+    func newLicenseeWindow() throws {
+        // given
+        let licensed = try date("2026-03-31")
+
+        // then
+        #expect(Grading.isNewLicensee(firstLicensed: licensed, inspected: try date("2026-04-01"), everGraded: false))
+        #expect(Grading.isNewLicensee(firstLicensed: licensed, inspected: try date("2027-03-30"), everGraded: false))
+        #expect(!Grading.isNewLicensee(firstLicensed: licensed, inspected: try date("2027-03-31"), everGraded: false))
+        #expect(!Grading.isNewLicensee(firstLicensed: licensed, inspected: try date("2026-04-01"), everGraded: true))
+        #expect(!Grading.isNewLicensee(firstLicensed: nil, inspected: try date("2026-04-01"), everGraded: false))
+        #expect(!Grading.isNewLicensee(firstLicensed: licensed, inspected: try date("2026-03-30"), everGraded: false))
+        #expect(Grading.nextDue(after: try date("2026-11-30"), grade: .a, awaitingGrade: true) == (try date("2027-02-28")))
+        #expect(Grading.nextDue(after: try date("2026-11-30"), grade: .a, awaitingGrade: false) == (try date("2027-11-30")))
+    }
+
     @Test("A checklist with a duplicate code, a zero score and a key item that may be 合理缺项 is refused, naming each item")
     func badChecklist() {
         // given

@@ -675,6 +675,76 @@ struct InspectionScheduleTests {
     }
 }
 
+extension InspectionScheduleTests {
+    @Test("A pool licensed 2026-06-01 waits for its grade: two inspections under 3 months apart leave it 待评级, the third (3 months after the first) grades it")
+    func newLicensee() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await InspectionTests.setup(app)
+            _ = try await LicenseQueries.issue(.init(number: "闽卫公证字〔2026〕第0101号", scope: "游泳场（馆）", issuingOrgan: "卫生健康委员会", issueDate: "2026-06-01"),
+                                               entity: setup.pool, by: app.systemCaller)
+
+            // when: the first inspection, all conforming
+            let first = try await InspectionTests.record(app, setup, failing: [:], input: InspectionTests.header(setup, date: "2026-07-01"))
+
+            // then: scored A but the unit is not graded; the next visit is due 3 months on
+            #expect(first.score?.grade == .a)
+            #expect(first.gradeNote?.contains("已有1次") == true)
+            var summary = try await InspectionQueries.unitSummary(setup.pool.id!, today: LocalDate("2026-12-03")!, on: app.db)
+            #expect(summary.grade == "")
+            #expect(summary.gradeName == "未评级")
+            #expect(summary.awaitingGrade.contains("新发证单位"))
+            #expect(summary.nextDue == "2026-10-01")
+            #expect(try await SupervisedEntity.find(setup.pool.id, on: app.db)?.grade == nil)
+
+            // when: a second one two months later
+            let second = try await InspectionTests.record(app, setup, failing: [:], input: InspectionTests.header(setup, date: "2026-09-01"))
+
+            // then: still waiting, naming the gap
+            #expect(second.gradeNote?.contains("不足3个月") == true)
+            #expect(try await SupervisedEntity.find(setup.pool.id, on: app.db)?.grade == nil)
+
+            // when: a third, more than 3 months after the first
+            let third = try await InspectionTests.record(app, setup, failing: [:], input: InspectionTests.header(setup, date: "2026-10-08"))
+
+            // then: graded A, due a year later
+            #expect(third.gradeNote == nil)
+            summary = try await InspectionQueries.unitSummary(setup.pool.id!, today: LocalDate("2026-12-03")!, on: app.db)
+            #expect(summary.grade == "A")
+            #expect(summary.awaitingGrade == "")
+            #expect(summary.nextDue == "2027-10-08")
+        }
+    }
+
+    @Test("An older inspection entered late moves neither the grade nor the schedule back; rebuilding from all inspections gives what submissions kept")
+    func lateEntryAndRebuild() async throws {
+        try await withTestApp { app in
+            // given: an A inspection in November
+            let setup = try await InspectionTests.setup(app)
+            _ = try await InspectionTests.record(app, setup, failing: [:], input: InspectionTests.header(setup, date: "2026-11-20"))
+
+            // when: a failing inspection of September is entered afterwards
+            _ = try await InspectionTests.record(app, setup, input: InspectionTests.header(setup, date: "2026-09-10"))
+
+            // then
+            let unit = try #require(try await SupervisedEntity.find(setup.pool.id, on: app.db))
+            #expect(unit.grade == "A")
+            let kept = try await InspectionSchedule.all(today: LocalDate("2026-12-03")!, on: app.db)
+            #expect(kept.map(\.nextDue) == ["2027-11-20"])
+            #expect(kept.map(\.lastInspected) == ["2026-11-20"])
+
+            // when: the columns are wiped and rebuilt
+            try await app.db.sql.raw("UPDATE entities SET next_due = NULL, last_inspected_on = NULL").run()
+            #expect(try await InspectionSchedule.all(today: LocalDate("2026-12-03")!, on: app.db).isEmpty)
+            let rebuilt = try await InspectionSchedule.rebuild(on: app.db)
+
+            // then
+            #expect(rebuilt == 1)
+            #expect(try await InspectionSchedule.all(today: LocalDate("2026-12-03")!, on: app.db).map(\.nextDue) == ["2027-11-20"])
+        }
+    }
+}
+
 @Suite("监督检查：导出")
 struct InspectionExportTests {
     @Test("The list exports as CSV with every row in scope, and the export is audited")

@@ -96,6 +96,20 @@ public enum Grading {
         adding(months: 12 / grade.inspectionsPerYear, to: last)
     }
 
+    /// The next inspection due after one on `last`: by the grade, or — for a new licensee still
+    /// waiting for its grade — 3 months later, when the second inspection the rule needs may come.
+    public static func nextDue(after last: LocalDate, grade: Grade, awaitingGrade: Bool) -> LocalDate {
+        awaitingGrade ? adding(months: 3, to: last) : nextDue(after: last, grade: grade)
+    }
+
+    /// Whether the new-licensee rule applies to an inspection on `inspected`: the unit has never
+    /// been graded and its first licence was issued within the 12 months before. A unit licensed
+    /// long before it came into the system (or without a licence) is graded at once.
+    public static func isNewLicensee(firstLicensed: LocalDate?, inspected: LocalDate, everGraded: Bool) -> Bool {
+        guard !everGraded, let firstLicensed else { return false }
+        return firstLicensed <= inspected && inspected < adding(months: 12, to: firstLicensed)
+    }
+
     /// One inspection of a unit, as the new-licensee rule reads it.
     public struct Visit: Sendable, Equatable {
         public let date: LocalDate

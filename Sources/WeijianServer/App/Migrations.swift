@@ -43,6 +43,7 @@ enum Migrations {
             CreateInspections(),
             CreateInspectionEvidence(),
             CreateRandomChecks(),
+            AddInspectionSchedule(),
         ] as [any Migration])
     }
 

@@ -275,10 +275,6 @@ enum EntityQueries {
     /// and the refusal audited, naming `record` (what was asked for: the unit itself, or its
     /// submission, licence or attachment).
     /// Records a unit's grade from its latest inspection (量化分级), shown on its file and used by the list filter.
-    static func setGrade(_ id: UUID, grade: String, on db: any Database) async throws {
-        try await db.sql.update("entities").set("grade", to: SQLBind(grade)).where("id", .equal, SQLBind(id)).run()
-    }
-
     static func visible(_ id: UUID?, caller: Caller, asking record: (type: String, id: String)? = nil) async throws -> SupervisedEntity {
         guard let id, let entity = try await SupervisedEntity.find(id, on: caller.db) else { throw Abort(.notFound, reason: "被监督单位不存在") }
         guard caller.scope.allows(entity) else {

@@ -215,7 +215,7 @@ enum InspectionPages {
                           })
                       },
                       samples: try await InspectionQueries.samples(record.id, on: db), conclusion: record.conclusion,
-                      rectificationDeadline: record.rectificationDeadline ?? "", score: score?.explanation ?? "",
+                      rectificationDeadline: record.rectificationDeadline ?? "", score: (score?.explanation ?? "") + (record.gradeNote.map { "；" + $0 } ?? ""),
                       grade: record.score?.grade.rawValue ?? "", gradeName: record.score?.grade.chinese ?? "",
                       entryDue: record.entryDue, late: record.late, followUpOf: record.followUpOf,
                       rectifications: try await InspectionQueries.rectifications(inspectionID: record.id, on: db),

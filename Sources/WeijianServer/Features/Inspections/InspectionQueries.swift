@@ -61,6 +61,8 @@ enum InspectionQueries {
         let rectificationDeadline: String?
         let followUpOf: UUID?
         let score: Grading.Score?
+        /// Why the unit was not graded by this inspection (the new-licensee rule), or nil.
+        let gradeNote: String?
         let entryDue: String
         let late: Bool
         let createdBy: String
@@ -245,9 +247,10 @@ enum InspectionQueries {
         try await caller.db.writeTransaction { tx in
             try await tx.sql.delete(from: "inspection_results").where("inspection_id", .equal, SQLBind(inspection.id))
                 .where("item_code", .in, SQLBind.group(results.keys.sorted())).run()
-            for (code, result) in results.sorted(by: { $0.key < $1.key }) {
+            // One multi-row statement per 200 items (bind limits), not one per item.
+            for slice in results.sorted(by: { $0.key < $1.key }).chunked(200) {
                 try await tx.sql.insert(into: "inspection_results").columns("inspection_id", "item_code", "result", "finding")
-                    .values(SQLBind(inspection.id), SQLBind(code), SQLBind(result.result.rawValue), SQLBind(result.finding)).run()
+                    .rows(slice.map { [SQLBind(inspection.id), SQLBind($0.key), SQLBind($0.value.result.rawValue), SQLBind($0.value.finding)] as [any SQLExpression] }).run()
             }
             try await caller.audit(.inspectionUpdate, target: ("inspection", inspection.id.uuidString),
                                    details: ["items": results.keys.sorted().joined(separator: ",")], on: tx)
@@ -311,6 +314,17 @@ enum InspectionQueries {
         let today = LocalDate(instant: caller.now)
         let late = today > (LocalDate(inspection.entryDue) ?? today)
         let corrected = Set(input.corrected ?? [])
+        // 量化分级 is for public places; other categories keep their inspections without a grade.
+        // A new licensee is graded only after its second qualifying inspection (DOMAIN.md Grading).
+        let entity = try await SupervisedEntity.find(inspection.entityID, on: db)
+        let graded = !checklist.items.isEmpty && entity?.topCategory == "GG"
+        var awaiting: String?
+        if graded, let entity, try await isNewLicensee(entity, inspected: inspection.inspectedOn, on: db) {
+            let visits = try await self.visits(entityID: inspection.entityID, on: db) + [Grading.Visit(date: inspection.inspectedOn, inspectors: try await inspectors(inspection.id, on: db).count)]
+            awaiting = Grading.newLicenseeNotYetGradable(visits)
+        }
+        let gradeNote = awaiting
+        let unitGrade = graded && gradeNote == nil ? (score.grade == .none ? "不予评级" : score.grade.rawValue) : nil
         try await db.writeTransaction { tx in
             let sequence = try await Numbering.allocate(scheme: "inspection", organ: "", year: inspection.inspectedOn.year, on: tx)
             let number = "JC\(inspection.inspectedOn.year)" + String(format: "%05d", sequence)
@@ -319,7 +333,7 @@ enum InspectionQueries {
                 UPDATE inspections SET status = 'submitted', number = \(bind: number), representative = \(bind: representative),
                     representative_refused = \(bind: refused), refusal_note = \(bind: note), conclusion = \(bind: conclusion),
                     rectification_deadline = \(bind: chosenDeadline?.description), score_actual = \(bind: score.actual), score_applicable = \(bind: score.applicable),
-                    score_tenths = \(bind: Int((score.standardised * 10).rounded())), grade = \(bind: score.grade.rawValue), late = \(bind: late),
+                    score_tenths = \(bind: Int((score.standardised * 10).rounded())), grade = \(bind: score.grade.rawValue), grade_note = \(bind: gradeNote), late = \(bind: late),
                     submitted_at = \(bind: caller.now.millis)
                 WHERE id = \(bind: inspection.id) AND status = 'draft' RETURNING id
                 """).all()
@@ -328,35 +342,53 @@ enum InspectionQueries {
                 try await tx.sql.insert(into: "inspection_samples").columns("inspection_id", "position", "item", "quantity", "record_number")
                     .values(SQLBind(inspection.id), SQLBind(position), SQLBind(sample.item), SQLBind(sample.quantity), SQLBind(sample.recordNumber)).run()
             }
-            for item in failing {
+            for slice in failing.chunked(100) {
                 try await tx.sql.insert(into: "rectifications")
                     .columns("id", "inspection_id", "entity_id", "item_code", "item_text", "finding", "deadline", "status")
-                    .values(SQLBind(UUID()), SQLBind(inspection.id), SQLBind(inspection.entityID), SQLBind(item.code), SQLBind(item.text),
-                            SQLBind(results[item.code]?.finding ?? ""), SQLBind(chosenDeadline!.description), SQLBind("open")).run()
+                    .rows(slice.map { item in
+                        [SQLBind(UUID()), SQLBind(inspection.id), SQLBind(inspection.entityID), SQLBind(item.code), SQLBind(item.text),
+                         SQLBind(results[item.code]?.finding ?? ""), SQLBind(chosenDeadline!.description), SQLBind("open")] as [any SQLExpression]
+                    }).run()
             }
             for open in openItems {
                 try await tx.sql.update("rectifications").set("status", to: SQLBind(corrected.contains(open.itemCode) ? "corrected" : "notCorrected"))
                     .set("follow_up_id", to: SQLBind(inspection.id)).set("closed_at", to: SQLBind(caller.now.millis))
                     .where("id", .equal, SQLBind(open.id)).run()
             }
-            // 量化分级 is for public places; other categories keep their inspections without a grade.
-            if checklist.items.count > 0, try await isPublicPlace(inspection.entityID, on: tx) {
-                try await EntityQueries.setGrade(inspection.entityID, grade: score.grade == .none ? "不予评级" : score.grade.rawValue, on: tx)
-            }
+            try await InspectionSchedule.record(entityID: inspection.entityID, inspected: inspection.inspectedOn, grade: score.grade,
+                                                awaitingGrade: gradeNote != nil, unitGrade: unitGrade, on: tx)
             try await caller.audit(.inspectionSubmit, target: ("inspection", inspection.id.uuidString),
-                                   details: ["number": number, "score": score.explanation, "late": late ? "逾期录入" : "按时"], on: tx)
+                                   details: ["number": number, "score": score.explanation + (gradeNote.map { "；" + $0 } ?? ""), "late": late ? "逾期录入" : "按时"], on: tx)
         }
     }
 
-    static func isPublicPlace(_ entityID: UUID, on db: any Database) async throws -> Bool {
-        try await SupervisedEntity.find(entityID, on: db)?.topCategory == "GG"
+    /// Whether the new-licensee rule holds for an inspection of this unit: never graded, and its
+    /// first health licence issued within the 12 months before the inspection.
+    static func isNewLicensee(_ entity: SupervisedEntity, inspected: LocalDate, on db: any Database) async throws -> Bool {
+        let first = try await db.sql.select().column(SQLFunction("MIN", args: SQLColumn("issue_date")), as: "first").from(HealthLicense.schema)
+            .where("entity_id", .equal, SQLBind(try entity.requireID())).where("kind", .equal, SQLBind(Licensing.licence.rawValue))
+            .first()?.decode(column: "first", as: String?.self)
+        return Grading.isNewLicensee(firstLicensed: first.flatMap(LocalDate.init), inspected: inspected, everGraded: entity.grade != nil)
+    }
+
+    /// The unit's submitted inspections as the new-licensee rule counts them: date and inspectors.
+    static func visits(entityID: UUID, on db: any Database) async throws -> [Grading.Visit] {
+        try await db.sql.select().column(SQLColumn("inspected_on", table: "i")).column(SQLFunction("COUNT", args: SQLColumn("user_id", table: "p")), as: "n")
+            .from(SQLAlias(SQLIdentifier("inspections"), as: SQLIdentifier("i")))
+            .join(SQLAlias(SQLIdentifier("inspection_inspectors"), as: SQLIdentifier("p")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("inspection_id", table: "p"), .equal, SQLColumn("id", table: "i"))
+            .where(SQLColumn("entity_id", table: "i"), .equal, SQLBind(entityID)).where(SQLColumn("status", table: "i"), .equal, SQLBind("submitted"))
+            .groupBy(SQLColumn("id", table: "i")).groupBy(SQLColumn("inspected_on", table: "i")).all().compactMap { row in
+                let count = try row.decode(column: "n", as: Int.self)
+                return LocalDate(try row.decode(column: "inspected_on", as: String.self)).map { Grading.Visit(date: $0, inspectors: count) }
+            }
     }
 
     // MARK: reading
 
     static let recordColumns = ["id", "number", "entity_id", "checklist_id", "source", "status", "inspected_on", "start_time", "end_time",
                                 "representative", "representative_refused", "refusal_note", "conclusion", "rectification_deadline", "follow_up_of",
-                                "score_actual", "score_applicable", "score_tenths", "grade", "entry_due", "late", "created_by", "submitted_at"]
+                                "score_actual", "score_applicable", "score_tenths", "grade", "grade_note", "entry_due", "late", "created_by", "submitted_at"]
 
     static func decode(_ row: any SQLRow) throws -> Record {
         let grade = try row.decode(column: "grade", as: String?.self).flatMap(Grading.Grade.init(rawValue:))
@@ -377,6 +409,7 @@ enum InspectionQueries {
                       refusalNote: try row.decode(column: "refusal_note", as: String.self), conclusion: try row.decode(column: "conclusion", as: String.self),
                       rectificationDeadline: try row.decode(column: "rectification_deadline", as: String?.self),
                       followUpOf: try row.decode(column: "follow_up_of", as: UUID?.self), score: score,
+                      gradeNote: try row.decode(column: "grade_note", as: String?.self),
                       entryDue: try row.decode(column: "entry_due", as: String.self), late: try row.decode(column: "late", as: Bool.self),
                       createdBy: try row.decode(column: "created_by", as: String.self), submittedAt: try row.decode(column: "submitted_at", as: Int64?.self))
     }
