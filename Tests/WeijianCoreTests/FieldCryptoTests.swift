@@ -204,3 +204,71 @@ struct HexTests {
         #expect(text == "000fa5ff")
     }
 }
+
+/// Chunked encryption of large files: sealed while arriving, opened while sent.
+@Suite("文件流加密")
+struct StreamCipherTests {
+    let crypto = FieldCryptoTests.crypto(keys: [FieldCryptoTests.key("k1")], active: "k1")
+
+    /// Seals `data` in chunks of `size` and returns the stored bytes.
+    func seal(_ data: [UInt8], size: Int) throws -> [UInt8] {
+        var sealer = try crypto.streamSealer(context: "evidence", chunkSize: size)
+        var out = sealer.header
+        var offset = 0
+        while data.count - offset >= size {
+            out += try sealer.seal(Array(data[offset..<offset + size]), final: false)
+            offset += size
+        }
+        out += try sealer.seal(Array(data[offset...]), final: true)
+        return out
+    }
+
+    /// Opens stored bytes record by record.
+    func open(_ stored: [UInt8], context: String = "evidence") throws -> [UInt8] {
+        var (opener, offset) = try crypto.streamOpener(prefix: Array(stored.prefix(200)), context: context)
+        var plain: [UInt8] = []
+        repeat {
+            let end = min(offset + opener.recordSize, stored.count)
+            plain += try opener.open(Array(stored[offset..<end]), final: end == stored.count)
+            offset = end
+        } while offset < stored.count
+        return plain
+    }
+
+    @Test("Round trip at sizes around the chunk boundary", arguments: [0, 1, 63, 64, 65, 200, 256])
+    func roundTrip(length: Int) throws {
+        // given
+        let data = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 7) }
+
+        // when
+        let stored = try seal(data, size: 64)
+
+        // then
+        #expect(FieldCrypto.isStream(stored))
+        #expect(stored.starts(with: Array("wjs1:A256GCM:k1:64\n".utf8)))
+        #expect(try open(stored) == data)
+    }
+
+    @Test("A cut-off file, swapped records, a flipped bit or another context fail to open")
+    func tamperingIsDetected() throws {
+        // given
+        let data = (0..<200).map { UInt8(truncatingIfNeeded: $0) }
+        let stored = try seal(data, size: 64)
+        let header = 19, record = 64 + 28
+
+        // then: cut after two whole records (the second is not marked final)
+        #expect(throws: FieldCryptoError.self) { try open(Array(stored.prefix(header + 2 * record))) }
+        // then: first two records swapped
+        let first = Array(stored[header..<(header + record)])
+        let second = Array(stored[(header + record)..<(header + 2 * record)])
+        let rest = Array(stored[(header + 2 * record)...])
+        let swapped: [UInt8] = Array(stored.prefix(header)) + second + first + rest
+        #expect(throws: FieldCryptoError.self) { try open(swapped) }
+        // then: one bit flipped
+        var flipped = stored
+        flipped[header + 40] ^= 1
+        #expect(throws: FieldCryptoError.self) { try open(flipped) }
+        // then: another context
+        #expect(throws: FieldCryptoError.self) { try open(stored, context: "other") }
+    }
+}

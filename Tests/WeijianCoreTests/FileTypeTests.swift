@@ -28,3 +28,34 @@ struct FileTypeTests {
         } catch {}
     }
 }
+
+@Suite("Audio and video evidence types")
+struct MediaTypeTests {
+    static let mp4 = [0, 0, 0, 0x18] + Array("ftypisom".utf8)
+
+    @Test(arguments: [
+        ("执法记录仪.MP4", mp4, MediaType.mp4),
+        ("现场.mov", [0, 0, 0, 0x14] + Array("ftypqt  ".utf8), .mov),
+        ("询问录音.m4a", [0, 0, 0, 0x1C] + Array("ftypM4A ".utf8), .m4a),
+        ("录音.mp3", Array("ID3".utf8) + [4, 0, 0, 0, 0, 0, 0, 0, 0], .mp3),
+        ("录音.wav", Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WAVE".utf8), .wav),
+        ("录音.amr", Array("#!AMR\n".utf8), .amr),
+    ] as [(String, [UInt8], MediaType)])
+    func recognised(name: String, bytes: [UInt8], type: MediaType) throws {
+        #expect(try MediaType.detect(fileName: name, bytes: bytes, field: "录音录像1") == type)
+    }
+
+    @Test("A renamed file or another type is refused naming the field; video may be 500 MB, audio 200 MB", arguments: [
+        ("执法记录仪.mp4", Array("%PDF-1.4 xxxx".utf8)),
+        ("录音.wav", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("AVI ".utf8)),
+        ("视频.avi", mp4),
+        ("无扩展名", mp4),
+    ] as [(String, [UInt8])])
+    func refused(name: String, bytes: [UInt8]) {
+        let error = #expect(throws: ValidationError.self) { try MediaType.detect(fileName: name, bytes: bytes, field: "录音录像1") }
+        #expect(error?.field == "录音录像1")
+        #expect(error?.code == "file.type")
+        #expect(MediaType.mp4.maxBytes == 500 * 1024 * 1024)
+        #expect(MediaType.mp3.maxBytes == 200 * 1024 * 1024)
+    }
+}

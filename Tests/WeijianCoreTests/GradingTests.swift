@@ -207,3 +207,20 @@ struct RiskScoreTests {
         #expect(ignoringViolations.factors.first?.weighted == 0)
     }
 }
+
+@Suite("检查表文本格式")
+struct ChecklistTextTests {
+    @Test("A browser's textarea sends CRLF line breaks: the text form reads them like LF")
+    func crlf() throws {
+        // given
+        let text = "## 证照\r\n1.1 | 卫生许可证 | 5 | 《公共场所卫生管理条例》第八条 | ※\r\n1.2 | 健康证明 | 5 | 条例第七条\r\n"
+
+        // when
+        let checklist = try Checklist.parse(text)
+
+        // then
+        #expect(checklist.sections.map(\.title) == ["证照"])
+        #expect(checklist.items.map(\.code) == ["1.1", "1.2"])
+        #expect(checklist.items.first?.key == true)
+    }
+}

@@ -3,9 +3,9 @@
 Each module lists its steps in STEPS; a step is a function `name(ctx)` that prepares what it needs
 and can run alone on a fresh server.
 """
-from . import foundation, registry, portal, imports, quality, water, daily, inspections
+from . import foundation, registry, portal, imports, quality, water, daily, inspections, inspection_admin
 
-FEATURES = [foundation, registry, portal, imports, quality, water, daily, inspections]
+FEATURES = [foundation, registry, portal, imports, quality, water, daily, inspections, inspection_admin]
 
 
 def all_steps() -> list:

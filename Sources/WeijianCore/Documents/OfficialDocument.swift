@@ -121,7 +121,7 @@ public struct OfficialDocument: Sendable, Equatable {
                 y -= OfficialDocument.lineHeight * 1.3
                 add(.text(text, x: left, y: y, size: size))
             case .paragraph(let text):
-                for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                for paragraph in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
                     for line in wrap("　　" + paragraph, width: right - left, size: size) {
                         need(OfficialDocument.lineHeight)
                         y -= OfficialDocument.lineHeight
@@ -159,7 +159,7 @@ public struct OfficialDocument: Sendable, Equatable {
             var current = ""
             var currentWidth = 0.0
             for character in text {
-                if character == "\n" {
+                if character.isNewline {
                     lines.append(current)
                     (current, currentWidth) = ("", 0)
                     continue

@@ -15,7 +15,7 @@ extension Checklist {
     public static func parse(_ text: String) throws -> Checklist {
         var sections: [Section] = []
         var errors: [ValidationError] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = String(raw).trimmed
             let field = "检查表第\(index + 1)行"
             if line.isEmpty { continue }

@@ -30,10 +30,15 @@ enum UnitRisk {
                 (SELECT COUNT(*) FROM inspections i WHERE i.entity_id = e.id AND i.status = 'submitted' AND i.grade = 'none'
                  AND i.score_tenths = 0 AND i.score_applicable > 0 AND i.inspected_on >= '\(since.description)')
                 """), as: "key_failures")
+            // A category that needs a licence, and no valid licence: the unit page and the list read the same fact.
+            .column(SQLRaw("""
+                (CASE WHEN EXISTS (SELECT 1 FROM supervision_categories c WHERE c.code = e.category_code AND c.licensing <> 'none')
+                 AND NOT EXISTS (SELECT 1 FROM health_licenses l WHERE l.entity_id = e.id AND l.status = 'valid') THEN 1 ELSE 0 END)
+                """), as: "licence_problem")
             .from(SQLAlias(SQLIdentifier("entities"), as: SQLIdentifier("e")))
     }
 
-    static func score(_ row: any SQLRow, weights: RiskScore.Weights, today: LocalDate, licenceProblems: Set<UUID>) throws -> Row {
+    static func score(_ row: any SQLRow, weights: RiskScore.Weights, today: LocalDate) throws -> Row {
         let id = try row.decode(column: "id", as: UUID.self)
         let category = try row.decode(column: "category_code", as: String.self)
         var facts = RiskScore.Facts()
@@ -41,7 +46,7 @@ enum UnitRisk {
         facts.keyViolations = try row.decode(column: "key_failures", as: Int.self)
         facts.grade = try row.decode(column: "grade", as: String?.self).flatMap { $0 == "不予评级" ? Grading.Grade.none : Grading.Grade(rawValue: $0) }
         facts.daysSinceInspection = try row.decode(column: "last_on", as: String?.self).flatMap(LocalDate.init).map { $0.days(until: today) }
-        facts.licenceProblem = licenceProblems.contains(id)
+        facts.licenceProblem = try row.decode(column: "licence_problem", as: Int.self) != 0
         facts.categoryRisk = RiskScore.categoryRisk(for: category)
         let result = RiskScore.score(facts, weights: weights)
         return Row(entityID: id, entityName: try row.decode(column: "name", as: String.self), categoryCode: category, score: result.score, level: result.level,
@@ -49,12 +54,12 @@ enum UnitRisk {
     }
 
     /// One unit's score, for its page.
-    static func unit(_ entity: SupervisedEntity, licenceProblem: Bool, today: LocalDate, on db: any Database) async throws -> Row? {
+    static func unit(_ entity: SupervisedEntity, today: LocalDate, on db: any Database) async throws -> Row? {
         let weights = try await InspectionSettings.load(on: db).riskWeights
         guard let id = entity.id, let row = try await query(on: db, since: today.adding(days: -730)).where(SQLColumn("id", table: "e"), .equal, SQLBind(id)).first() else {
             return nil
         }
-        return try score(row, weights: weights, today: today, licenceProblems: licenceProblem ? [id] : [])
+        return try score(row, weights: weights, today: today)
     }
 
     /// Units of a category (code or prefix) within the caller's scope, highest risk first, paged.
@@ -63,7 +68,7 @@ enum UnitRisk {
         let rows = try await caller.scope.applyToUnits(query(on: caller.db, since: today.adding(days: -730)))
             .where(SQLColumn("category_code", table: "e"), .like, SQLBind(category + "%"))
             .where(SQLColumn("status", table: "e"), .equal, SQLBind("operating")).all()
-        let scored = try rows.map { try score($0, weights: weights, today: today, licenceProblems: []) }
+        let scored = try rows.map { try score($0, weights: weights, today: today) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.entityName < $1.entityName }
         let size = 50
         let shape = Paged<Row>(rows: [], total: scored.count, page: page, pageSize: size)

@@ -92,7 +92,7 @@ enum DocumentsController {
         let organ: String
         let abbreviation: String
         let patterns: [Pattern]
-        let entryDays: Int
+        let entryDays: String
         let weights: [Weight]
         let errors: [String]
 
@@ -119,7 +119,7 @@ enum DocumentsController {
                          return .init(kind: kind.rawValue, name: kind.chinese, value: format.template,
                                       example: format.render(sequence: 12, year: 2026, values: ["地区": documents.regionAbbreviation, "类别": "公", "性质": "监"]))
                      },
-                     entryDays: entryDays,
+                     entryDays: String(entryDays),
                      weights: weightNames.map { .init(key: $0.0, name: $0.1, value: Grading.text(values[$0.0] ?? 0)) }, errors: errors)
     }
 
@@ -172,12 +172,18 @@ enum DocumentsController {
         }
     }
 
+    /// The form again with what was typed — patterns, days and weights — and the errors, nothing saved.
     static func renderSettingsError(_ req: Request, input: SettingsInput, patterns: [String: String], errors: [ValidationError]) async throws -> Response {
         var typed = DocumentSettings()
         typed.organ = input.organ ?? typed.organ
         typed.regionAbbreviation = input.abbreviation ?? typed.regionAbbreviation
         typed.patterns = patterns
-        let page = settingsPage(typed, entryDays: Int(input.entryDays ?? "") ?? 5, errors: errors.map(\.description))
+        let base = settingsPage(typed, entryDays: 5, errors: errors.map(\.description))
+        let page = SettingsPage(organ: base.organ, abbreviation: base.abbreviation,
+                                patterns: base.patterns.map { .init(kind: $0.kind, name: $0.name, value: patterns[$0.kind] ?? $0.value, example: $0.example) },
+                                entryDays: input.entryDays ?? base.entryDays,
+                                weights: base.weights.map { .init(key: $0.key, name: $0.name, value: (try? req.content.get(String.self, at: "weight-\($0.key)")) ?? $0.value) },
+                                errors: base.errors)
         return try await req.renderPage("documents/settings", title: "文书与检查设置", content: page).encodeResponse(status: .unprocessableEntity, for: req)
     }
 }
