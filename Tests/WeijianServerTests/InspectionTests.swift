@@ -542,6 +542,110 @@ struct EvidenceTests {
     }
 }
 
+@Suite("监督检查：录音录像（流式上传）")
+struct MediaEvidenceTests {
+    /// A fake MP4 of `size` bytes: an ftyp box, then pseudo-random bytes (with CR, LF and dashes).
+    static func video(_ size: Int, seed: UInt64 = 7) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        let head: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisom".utf8) + [0, 0, 2, 0] + Array("isomiso2".utf8)
+        return head + (0..<(size - head.count)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    }
+
+    @Test("A 3.5 MB video is sealed to disk in chunks, listed, audited and downloaded unchanged; sent twice it is kept once; damage is found")
+    func videoRoundTrip() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let setup = try await InspectionTests.setup(app)
+            let record = try await InspectionTests.record(app, setup)
+            let browser = try await app.signIn(setup.inspectors[0])
+            let video = Self.video(3_500_000)
+            let body = multipartForm([("_csrf", browser.csrf), ("itemCode", "3.2")], files: [(name: "media[]", fileName: "执法记录仪20261203.mp4", bytes: video)])
+
+            // when
+            try await app.testing().test(.POST, "/app/inspections/\(record.id)/media", headers: .multipartHeaders(cookie: browser.cookie), body: body) { res async in
+                #expect(res.status == .seeOther)
+            }
+            try await app.testing().test(.POST, "/app/inspections/\(record.id)/media", headers: .multipartHeaders(cookie: browser.cookie), body: body) { res async in
+                #expect(res.status == .seeOther, "the same form again is answered, not refused")
+            }
+
+            // then: one row, the hash audited, the store holds a sealed stream without the plaintext
+            let rows = try await InspectionEvidence.rows(record.id, on: app.db)
+            #expect(rows.count == 1)
+            #expect(rows.first?.contentType == "video/mp4")
+            #expect(rows.first?.sha256 == Hex.encode(SHA256.hash(data: video)))
+            let audited = try await app.db.sql.select().column("details").from("audit_events").where("action", .equal, "evidence.attach").all()
+            #expect(audited.count == 1)
+            let path = Attachments.path(of: rows[0].sha256, in: app.weijianSettings.attachmentsDirectory)
+            let stored = try #require(FileManager.default.contents(atPath: path))
+            #expect(stored.starts(with: Array("wjs1:A256GCM:".utf8)))
+            #expect(stored.count == video.count + 28 * 4 + stored.prefix(100).firstIndex(of: 0x0A)! + 1, "4 records of at most 1 MiB")
+            #expect(Data(stored).range(of: Data(video[100_000..<100_064])) == nil)
+            #expect(try await AuditLog.verify(on: app.db, keys: app.keyStore).isIntact)
+            try await app.testing().test(.GET, "/app/inspections/\(record.id)/evidence/\(rows[0].id)", headers: browser.headers) { res async in
+                #expect(res.status == .ok)
+                #expect(res.headers.first(name: .contentLength) == String(video.count))
+                #expect(Array(res.body.readableBytesView) == video)
+            }
+            var report = try await Attachments.verifyAll(directory: app.weijianSettings.attachmentsDirectory, crypto: app.keyStore.fieldCrypto, on: app.db)
+            #expect(report.problems.isEmpty)
+
+            // when: one byte of the third record is changed on disk
+            var damaged = Array(stored)
+            damaged[stored.count / 2] ^= 0x01
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+
+            // then
+            report = try await Attachments.verifyAll(directory: app.weijianSettings.attachmentsDirectory, crypto: app.keyStore.fieldCrypto, on: app.db)
+            #expect(report.problems.count == 1 && report.problems[0].contains("执法记录仪20261203.mp4"))
+        }
+    }
+
+    @Test("A PDF named .mp4, a file before the form's token, an unknown item: refused with the rule, nothing kept")
+    func refusals() async throws {
+        try await withTestApp { app in
+            // given
+            try await app.relaxSecondFactor()
+            let setup = try await InspectionTests.setup(app)
+            let record = try await InspectionTests.record(app, setup)
+            let browser = try await app.signIn(setup.inspectors[0])
+            let url = "/app/inspections/\(record.id)/media"
+
+            // when / then: the content is not MP4
+            let renamed = multipartForm([("_csrf", browser.csrf)], files: [(name: "media[]", fileName: "录像.mp4", bytes: Array("%PDF-1.7 not a video".utf8))])
+            try await app.testing().test(.POST, url, headers: .multipartHeaders(cookie: browser.cookie), body: renamed) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("录音录像1：“录像.mp4”的内容不是MP4文件"))
+            }
+            // when / then: no token before the file
+            let tokenless = multipartForm([], files: [(name: "media[]", fileName: "录像.mp4", bytes: Self.video(2000))])
+            try await app.testing().test(.POST, url, headers: .multipartHeaders(cookie: browser.cookie), body: tokenless) { res async in
+                #expect(res.status == .forbidden)
+            }
+            // when / then: an item the checklist does not have
+            let unknown = multipartForm([("_csrf", browser.csrf), ("itemCode", "9.9")], files: [(name: "media[]", fileName: "录像.mp4", bytes: Self.video(2000))])
+            try await app.testing().test(.POST, url, headers: .multipartHeaders(cookie: browser.cookie), body: unknown) { res async in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("所属检查项目：“9.9”不在本次检查使用的检查表版本中"))
+            }
+            // when / then: another department's inspector may not add to it
+            let other = try await app.makeDepartment("ZY", "职业卫生监督科")
+            let outsider = try await app.makeInspector("zy1", name: "周立", certificate: "闽卫执0099", department: other.id)
+            let stranger = try await app.signIn(outsider)
+            let body = multipartForm([("_csrf", stranger.csrf)], files: [(name: "media[]", fileName: "录像.mp4", bytes: Self.video(2000))])
+            try await app.testing().test(.POST, url, headers: .multipartHeaders(cookie: stranger.cookie), body: body) { res async in
+                #expect(res.status == .forbidden)
+            }
+
+            // then
+            #expect(try await InspectionEvidence.rows(record.id, on: app.db).isEmpty)
+            let left = FileManager.default.enumerator(atPath: app.weijianSettings.attachmentsDirectory)?.allObjects.compactMap { $0 as? String } ?? []
+            #expect(!left.contains { $0.contains(".tmp-") }, "no temporary file is left behind: \(left)")
+        }
+    }
+}
+
 @Suite("双随机：计划、抽取、核验")
 struct RandomCheckTests {
     @Test("A draw is repeated from its record with the same result; a recused inspector is never drawn; the drawn get tasks; a changed record shows")

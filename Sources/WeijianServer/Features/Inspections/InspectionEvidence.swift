@@ -4,10 +4,11 @@ import SQLKit
 import Vapor
 import WeijianCore
 
-/// 执法全过程记录: photos and documents attached to an inspection or one of its items, stored like
-/// every attachment (checked by content, encrypted, named by SHA-256), with the capture time from
-/// EXIF and the upload time. Each file's hash enters the audit chain in the transaction that
-/// attaches it, so `audit-verify` later proves the evidence was not swapped.
+/// 执法全过程记录: photos, documents, audio and video attached to an inspection or one of its items,
+/// stored like every attachment (checked by content, encrypted, named by SHA-256), with the capture
+/// time from EXIF and the upload time. Audio and video (up to 500 MB) arrive through
+/// `StreamedUpload`, sealed to disk as they stream. Each file's hash enters the audit chain in the
+/// transaction that attaches it, so `audit-verify` later proves the evidence was not swapped.
 enum InspectionEvidence {
     struct Row: Content, Sendable {
         let id: UUID
@@ -57,6 +58,36 @@ enum InspectionEvidence {
         }
     }
 
+    /// Records audio and video already sealed into the store by `StreamedUpload`. A file already
+    /// kept for this inspection and item (a form sent twice) is not recorded again.
+    static func attachMedia(_ files: [StreamedUpload.File], itemCode raw: String?, inspection: InspectionQueries.Record, checklist: Checklist,
+                            by caller: Caller) async throws -> Int {
+        let itemCode = raw?.trimmed ?? ""
+        if !itemCode.isEmpty && checklist.item(itemCode) == nil {
+            throw ValidationError(field: "所属检查项目", code: "item.unknown", message: "“\(itemCode)”不在本次检查使用的检查表版本中")
+        }
+        return try await caller.db.writeTransaction { tx in
+            var added = 0
+            for file in files {
+                let known = try await tx.sql.select().column("id").from("inspection_evidence").where("inspection_id", .equal, SQLBind(inspection.id))
+                    .where("item_code", .equal, SQLBind(itemCode)).where("sha256", .equal, SQLBind(file.stored.sha256)).first()
+                if known != nil { continue }
+                try await Attachments.link([(file.fileName, file.stored)], ownerType: "inspection", ownerID: inspection.id, version: 1,
+                                           actor: caller.actor, on: tx, now: caller.now)
+                try await tx.sql.insert(into: "inspection_evidence")
+                    .columns("id", "inspection_id", "item_code", "sha256", "file_name", "content_type", "size", "captured_at", "uploaded_by", "uploaded_at")
+                    .values(SQLBind(UUID()), SQLBind(inspection.id), SQLBind(itemCode), SQLBind(file.stored.sha256), SQLBind(file.fileName),
+                            SQLBind(file.stored.contentType), SQLBind(file.stored.size), SQLBind(String?.none), SQLBind(caller.actor.name), SQLBind(caller.now.millis))
+                    .run()
+                try await caller.audit(.evidenceAttach, target: ("inspection", inspection.id.uuidString),
+                                       details: ["file": file.fileName, "sha256": file.stored.sha256, "item": itemCode.isEmpty ? "整体" : itemCode,
+                                                 "size": String(file.stored.size)], on: tx)
+                added += 1
+            }
+            return added
+        }
+    }
+
     static func rows(_ inspectionID: UUID, on db: any Database) async throws -> [Row] {
         try await db.sql.select().columns("id", "item_code", "file_name", "content_type", "size", "captured_at", "uploaded_by", "uploaded_at", "sha256")
             .from("inspection_evidence").where("inspection_id", .equal, SQLBind(inspectionID)).orderBy("uploaded_at").all().map { row in
@@ -72,7 +103,10 @@ enum InspectionEvidence {
     static func download(_ id: UUID?, inspection: InspectionQueries.Record, directory: String, caller: Caller) async throws -> Response {
         guard let id, let row = try await rows(inspection.id, on: caller.db).first(where: { $0.id == id }) else { throw Abort(.notFound, reason: "证据文件不存在") }
         try await caller.audit(.attachmentDownload, target: ("evidence", id.uuidString), details: ["file": row.fileName, "sha256": row.sha256])
+        let bytes = try await caller.db.sql.select().column("size").from("inspection_evidence").where("id", .equal, SQLBind(id)).first()?
+            .decode(column: "size", as: Int.self)
         return try Attachments.download(.init(id: row.id, fileName: row.fileName, size: row.size, contentType: row.contentType, version: 1,
-                                              uploadedBy: row.uploadedBy, uploadedAt: row.uploadedAt, sha256: row.sha256), directory: directory, crypto: caller.crypto)
+                                              uploadedBy: row.uploadedBy, uploadedAt: row.uploadedAt, sha256: row.sha256),
+                                        size: bytes, directory: directory, crypto: caller.crypto)
     }
 }

@@ -228,6 +228,7 @@ enum InspectionPages {
         let canRecord: Bool
         let canVoid: Bool
         let errors: [String]
+        let mediaAccept = MediaType.acceptAttribute
     }
 
     struct ListPage: Encodable, Sendable {

@@ -21,6 +21,7 @@ enum InspectionsController {
         web.endpoint(.POST, "app", "inspections", ":inspectionID", "submit", access: .permission(.inspectionsRecord), use: submit)
         web.endpoint(.POST, "app", "inspections", ":inspectionID", "documents", access: .permission(.inspectionsRecord), use: issue)
         web.endpoint(.POST, "app", "inspections", ":inspectionID", "evidence", access: .permission(.inspectionsRecord), use: attachEvidence)
+        web.endpoint(.POST, "app", "inspections", ":inspectionID", "media", access: .permission(.inspectionsRecord), body: .stream, use: attachMedia)
         web.endpoint(.GET, "app", "inspections", ":inspectionID", "evidence", ":evidenceID", access: .permission(.entitiesRead), use: evidence)
 
         api.endpoint(.GET, "inspections", access: .permission(.entitiesRead),
@@ -304,6 +305,36 @@ enum InspectionsController {
                                                                               canVoid: user.can(.documentsVoid), errors: error.errors.map(\.description)))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
+    }
+
+    /// Audio and video evidence, streamed to disk (StreamedUpload): the inspection and the caller's
+    /// right to record it are checked before a byte of the body is read.
+    @Sendable static func attachMedia(req: Request) async throws -> Response {
+        let (record, entity) = try await inspection(req)
+        let caller = try req.caller
+        let version = try await checklist(record, on: req.db)
+        var errors: [ValidationError] = []
+        do {
+            let received = try await StreamedUpload.receive(req, directory: req.settings.attachmentsDirectory, crypto: caller.crypto)
+            errors = received.errors
+            if received.files.isEmpty && errors.isEmpty {
+                errors.append(ValidationError(field: "录音录像", code: "required", message: "请选择要上传的录音或录像文件（\(MediaType.acceptedList)）"))
+            }
+            if errors.isEmpty {
+                let added = try await InspectionEvidence.attachMedia(received.files, itemCode: received.fields["itemCode"], inspection: record,
+                                                                     checklist: version.checklist, by: caller)
+                let flash = added == received.files.count ? "已上传\(added)个录音录像文件" : "已上传\(added)个录音录像文件（\(received.files.count - added)个此前已上传，未重复登记）"
+                return try await req.redirect(to: "/app/inspections/\(record.id)#evidence", flash: flash)
+            }
+        } catch let error as ValidationError {
+            errors = [error]
+        }
+        let detail = try await InspectionPages.detail(record, entity: entity, on: req.db)
+        let user = try req.currentUser
+        return try await req.renderPage("inspections/show", title: "现场检查 \(detail.number)",
+                                        content: InspectionPages.ShowPage(detail: detail, canRecord: user.can(.inspectionsRecord),
+                                                                          canVoid: user.can(.documentsVoid), errors: errors.map(\.description)))
+            .encodeResponse(status: .unprocessableEntity, for: req)
     }
 
     @Sendable static func evidence(req: Request) async throws -> Response {

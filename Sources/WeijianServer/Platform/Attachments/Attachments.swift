@@ -115,10 +115,15 @@ enum Attachments {
 
     /// Records the files as belonging to a record (call inside the record's transaction, after `write`).
     static func link(_ files: [Checked], ownerType: String, ownerID: UUID, version: Int, actor: Actor, on db: any Database, now: Date) async throws {
+        try await link(files.map { ($0.fileName, Stored(sha256: $0.sha256, size: $0.bytes.count, contentType: $0.type.contentType)) },
+                       ownerType: ownerType, ownerID: ownerID, version: version, actor: actor, on: db, now: now)
+    }
+
+    static func link(_ files: [(fileName: String, stored: Stored)], ownerType: String, ownerID: UUID, version: Int, actor: Actor, on db: any Database, now: Date) async throws {
         for file in files {
             try await db.sql.insert(into: "attachments")
                 .columns("id", "sha256", "size", "content_type", "file_name", "owner_type", "owner_id", "owner_version", "uploaded_by", "uploaded_at")
-                .values(SQLBind(UUID()), SQLBind(file.sha256), SQLBind(file.bytes.count), SQLBind(file.type.contentType), SQLBind(file.fileName),
+                .values(SQLBind(UUID()), SQLBind(file.stored.sha256), SQLBind(file.stored.size), SQLBind(file.stored.contentType), SQLBind(file.fileName),
                         SQLBind(ownerType), SQLBind(ownerID), SQLBind(version), SQLBind(actor.name), SQLBind(Int64(now.timeIntervalSince1970 * 1000)))
                 .run()
         }
@@ -161,26 +166,39 @@ enum Attachments {
 
     /// The content of one file, after checking it still hashes to its name.
     static func content(sha256: String, fileName: String, directory: String, crypto: FieldCrypto) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path(of: sha256, in: directory)) else { throw FixityError.missing(fileName) }
-        guard let plain = try? crypto.open(sealed: Array(data), context: context(sha256)),
-              Hex.encode(SHA256.hash(data: plain)) == sha256 else { throw FixityError.damaged(fileName) }
+        var reader = try Reader(sha256: sha256, fileName: fileName, directory: directory, crypto: crypto)
+        var plain: [UInt8] = []
+        while let piece = try reader.next() { plain += piece }
         return plain
     }
 
-    /// A download answer: the file under its own name, never rendered inline by the browser.
-    static func download(_ row: Row, directory: String, crypto: FieldCrypto) throws -> Response {
-        let bytes: [UInt8]
-        do {
-            bytes = try content(sha256: row.sha256, fileName: row.fileName, directory: directory, crypto: crypto)
-        } catch let error as FixityError {
-            throw Abort(.conflict, reason: error.description + "，请联系系统管理员从备份恢复")
-        }
+    /// A download answer: the file under its own name, never rendered inline by the browser. A
+    /// large file (a sealed stream) is sent as it is read; damage found on the way cuts the answer
+    /// off, so a damaged file never arrives whole.
+    static func download(_ row: Row, size: Int? = nil, directory: String, crypto: FieldCrypto) throws -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: row.contentType)
         let encoded = row.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment"
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"attachment\"; filename*=UTF-8''\(encoded)")
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        return Response(status: .ok, headers: headers, body: .init(data: Data(bytes)))
+        do {
+            var reader = try Reader(sha256: row.sha256, fileName: row.fileName, directory: directory, crypto: crypto)
+            guard reader.isStream, let size else {
+                var bytes: [UInt8] = []
+                while let piece = try reader.next() { bytes += piece }
+                return Response(status: .ok, headers: headers, body: .init(data: Data(bytes)))
+            }
+            let first = try reader.next() ?? []
+            let start = reader
+            return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
+                var reader = start
+                try await writer.write(.buffer(ByteBuffer(bytes: first)))
+                while let piece = try reader.next() { try await writer.write(.buffer(ByteBuffer(bytes: piece))) }
+                try await writer.write(.end)
+            }, count: size))
+        } catch let error as FixityError {
+            throw Abort(.conflict, reason: error.description + "，请联系系统管理员从备份恢复")
+        }
     }
 
     /// Result of checking the whole store.
@@ -207,7 +225,8 @@ enum Attachments {
             guard seen.insert(sha).inserted else { continue }
             report.checked += 1
             do {
-                _ = try content(sha256: sha, fileName: try row.decode(column: "file_name", as: String.self), directory: directory, crypto: crypto)
+                var reader = try Reader(sha256: sha, fileName: try row.decode(column: "file_name", as: String.self), directory: directory, crypto: crypto)
+                while try reader.next() != nil {}
             } catch let error as FixityError {
                 report.problems.append(error.description + "（SHA-256 \(sha.prefix(12))…）")
             }

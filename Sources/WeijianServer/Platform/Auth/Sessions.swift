@@ -202,17 +202,23 @@ struct BearerTokenAuthenticator: AsyncMiddleware {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method == .POST else { return try await next.respond(to: request) }
+        // A streamed upload checks the token itself, from the form's first field, before any file byte is kept.
+        if StreamedUpload.handles(request) { return try await next.respond(to: request) }
         // Route handlers collect the body later; the token lives in the body, so collect it here
         // (up to the route limit: a larger body is refused as too large, not as a CSRF failure).
         if request.body.data == nil {
             _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
         }
-        let sent = request.formField("_csrf") ?? request.headers.first(name: "X-CSRF-Token")
+        try await Self.check(request.formField("_csrf") ?? request.headers.first(name: "X-CSRF-Token"), request: request)
+        return try await next.respond(to: request)
+    }
+
+    /// Refuses (403, audited) a token that is not the session's.
+    static func check(_ sent: String?, request: Request) async throws {
         guard let expected = request.sessionState?.session.csrfToken, let sent,
               Array(Sessions.hash(sent).utf8) == Array(Sessions.hash(expected).utf8) else {
             try? await request.audit(.csrfRejected, target: ("path", request.url.path), outcome: .denied)
             throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
         }
-        return try await next.respond(to: request)
     }
 }

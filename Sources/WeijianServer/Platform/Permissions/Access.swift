@@ -73,13 +73,14 @@ extension RoutesBuilder {
     /// are checked (after the access check) before the handler runs.
     @discardableResult
     func endpoint<Response: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: PathComponent..., access: Access, doc: APIDoc? = nil,
+                                                    body: HTTPBodyStreamStrategy = .collect,
                                                     use handler: @escaping @Sendable (Request) async throws -> Response) -> Route {
         var builder = grouped(AccessMiddleware(access: access))
         if let doc {
             let parameters = path.compactMap { component -> String? in if case .parameter(let name) = component { name } else { nil } }
             builder = builder.grouped(APIParameterCheck(doc: doc, pathParameters: parameters))
         }
-        let route = builder.on(method, path, use: handler)
+        let route = builder.on(method, path, body: body, use: handler)
         route.userInfo["access"] = access.description
         if let doc { route.userInfo["apiDoc"] = doc }
         return route

@@ -29,6 +29,8 @@ struct UploadLimits: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         try Self.checkQuery(request)
         guard request.method == .POST || request.method == .PUT else { return try await next.respond(to: request) }
+        // Audio and video evidence streams to disk; StreamedUpload enforces its own limits.
+        if StreamedUpload.handles(request) { return try await next.respond(to: request) }
         let boundary = request.headers.contentType.flatMap { $0.type == "multipart" ? $0.parameters["boundary"] : nil }
         let announced = request.headers.first(name: .contentLength).flatMap(Int.init) ?? request.body.data?.readableBytes
         let cap = boundary == nil ? Self.bodyLimit : Self.multipartCap
