@@ -139,7 +139,10 @@ extension DeadlineRule {
         DeadlineRule(code: "case.decision", name: "案件处理决定", days: 90, count: .naturalDays, legalBasis: "卫生健康行政处罚程序规定"),
         DeadlineRule(code: "case.service", name: "决定书送达", days: 7, count: .workingDays, legalBasis: "行政处罚法 第六十一条、第八十五条"),
         DeadlineRule(code: "case.hearingRequest", name: "听证申请", days: 5, count: .workingDays, legalBasis: "行政处罚法 第六十四条、第八十五条"),
+        DeadlineRule(code: "case.statement", name: "陈述申辩", days: 5, count: .workingDays, legalBasis: "卫生健康行政处罚程序规定；行政处罚法 第四十五条、第八十五条"),
         DeadlineRule(code: "case.finePayment", name: "罚款缴纳", days: 15, count: .naturalDays, legalBasis: "行政处罚法 第六十七条"),
+        DeadlineRule(code: "case.reportFirst", name: "案件信息首次报告", days: 5, count: .workingDays, legalBasis: "卫生监督信息报告管理规定（决定书送达后）"),
+        DeadlineRule(code: "case.reportSecond", name: "案件信息结案报告", days: 5, count: .workingDays, legalBasis: "卫生监督信息报告管理规定（结案后）"),
         DeadlineRule(code: "publish.decision", name: "双公示", days: 7, count: .workingDays, legalBasis: "双公示相关规定"),
     ]
 }
