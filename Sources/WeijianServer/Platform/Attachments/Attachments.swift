@@ -191,10 +191,16 @@ enum Attachments {
             let first = try reader.next() ?? []
             let start = reader
             return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
-                var reader = start
-                try await writer.write(.buffer(ByteBuffer(bytes: first)))
-                while let piece = try reader.next() { try await writer.write(.buffer(ByteBuffer(bytes: piece))) }
-                try await writer.write(.end)
+                // The stream must end with .end or .error whatever happens (a damaged record, the
+                // client gone): the writer may not be left open.
+                do {
+                    var reader = start
+                    try await writer.write(.buffer(ByteBuffer(bytes: first)))
+                    while let piece = try reader.next() { try await writer.write(.buffer(ByteBuffer(bytes: piece))) }
+                    try await writer.write(.end)
+                } catch {
+                    try? await writer.write(.error(error))
+                }
             }, count: size))
         } catch let error as FixityError {
             throw Abort(.conflict, reason: error.description + "，请联系系统管理员从备份恢复")
