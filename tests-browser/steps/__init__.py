@@ -3,9 +3,9 @@
 Each module lists its steps in STEPS; a step is a function `name(ctx)` that prepares what it needs
 and can run alone on a fresh server.
 """
-from . import foundation, registry, portal, imports, quality, water, daily, inspections, inspection_admin
+from . import foundation, registry, portal, imports, quality, water, daily, inspections, inspection_admin, cases
 
-FEATURES = [foundation, registry, portal, imports, quality, water, daily, inspections, inspection_admin]
+FEATURES = [foundation, registry, portal, imports, quality, water, daily, inspections, inspection_admin, cases]
 
 
 def all_steps() -> list:

@@ -33,6 +33,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case checklistsManage = "checklists.manage"
     case documentsVoid = "documents.void"
     case randomChecksManage = "randomchecks.manage"
+    // penalty cases (行政处罚)
+    case casesHandle = "cases.handle"
     // the units' portal (被监督单位用户)
     case portalSubmit = "portal.submit"
 
@@ -65,6 +67,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .checklistsManage: "维护检查表"
         case .documentsVoid: "作废执法文书"
         case .randomChecksManage: "制定双随机计划与抽取"
+        case .casesHandle: "办理行政处罚案件"
         case .portalSubmit: "单位在线报送"
         }
     }
@@ -77,13 +80,13 @@ extension Role {
         case .sysadmin: [.usersManage, .departmentsManage, .calendarManage, .calendarRead, .systemLogRead, .settingsManage]
         case .securityAdmin: [.rolesGrant, .securityPolicy, .keysManage]
         case .auditor: [.auditRead, .auditVerify]
-        case .leader: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .dataExport, .documentsVoid]
+        case .leader: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .dataExport, .documentsVoid, .casesHandle]
         case .departmentHead: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
-                               .licencesManage, .submissionsReview, .dataExport, .inspectionsRecord, .documentsVoid, .randomChecksManage]
+                               .licencesManage, .submissionsReview, .dataExport, .inspectionsRecord, .documentsVoid, .randomChecksManage, .casesHandle]
         case .infoOfficer: [.staffDirectoryRead, .personalDataReveal, .calendarRead, .entitiesRead, .entitiesEdit, .entitiesAssign,
                             .categoriesManage, .licencesManage, .dataQuality, .dataImport, .dataExport, .portalAccounts, .submissionsReview,
                             .checklistsManage, .randomChecksManage]
-        case .inspector: [.staffDirectoryRead, .calendarRead, .entitiesRead, .entitiesEdit, .licencesManage, .submissionsReview, .inspectionsRecord]
+        case .inspector: [.staffDirectoryRead, .calendarRead, .entitiesRead, .entitiesEdit, .licencesManage, .submissionsReview, .inspectionsRecord, .casesHandle]
         case .archivist, .intakeClerk: [.staffDirectoryRead, .calendarRead, .entitiesRead]
         case .entityUser: [.portalSubmit]
         }

@@ -44,6 +44,7 @@ enum Migrations {
             CreateInspectionEvidence(),
             CreateRandomChecks(),
             AddInspectionSchedule(),
+            CreateCases(),
         ] as [any Migration])
     }
 

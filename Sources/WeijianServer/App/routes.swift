@@ -38,6 +38,7 @@ func routes(_ app: Application) throws {
     InspectionsController.register(web: web, api: api)
     ChecklistsController.register(web: web, api: api)
     DocumentsController.register(web: web, api: api)
+    CasesController.register(web: web, api: api)
     RandomChecksController.register(web: web, api: api)
 }
 

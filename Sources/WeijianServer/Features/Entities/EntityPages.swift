@@ -139,6 +139,8 @@ enum EntityPages {
         /// 风险分级: the score and each factor's share.
         let risk: UnitRisk.Row?
         let canInspect: Bool
+        /// The unit's penalty cases, for those who handle cases.
+        let cases: [CaseQueries.Row]
         let licensing: String
         let organs: [String]
         let purposes: [String]
@@ -204,6 +206,7 @@ enum EntityPages {
             inspections: try await InspectionQueries.unitSummary(id, today: today, on: db),
             risk: try await UnitRisk.unit(entity, today: today, on: db),
             canInspect: user.can(.inspectionsRecord) && entity.status != .merged,
+            cases: user.can(.casesHandle) ? try await CaseQueries.ofUnit(id, today: today, on: db) : [],
             licensing: category?.licensing.rawValue ?? "none", organs: LicenseQueries.organs, purposes: StaffController.purposes,
             today: today.description, mergedInto: entity.mergedInto?.uuidString ?? "", canOpenPortalAccount: user.can(.portalAccounts),
             licenceForm: LicenseQueries.Input(issuingOrgan: LicenseQueries.organs[0], issueDate: today.description))

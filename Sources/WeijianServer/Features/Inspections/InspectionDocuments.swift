@@ -111,6 +111,9 @@ enum InspectionDocuments {
 
     /// Issues one of the inspection's documents; only a submitted inspection has documents.
     static func issue(_ kind: DocumentKind, record: InspectionQueries.Record, entity: SupervisedEntity, app: Application, by caller: Caller) async throws -> Documents.Issued {
+        guard kind == .inspectionRecord || kind == .supervisionOpinion else {
+            throw ValidationError(field: "文书种类", code: "choice", message: "检查只签发现场检查笔录或卫生监督意见书；\(kind.chinese)在案件中签发")
+        }
         guard record.status == .submitted else {
             throw ValidationError(field: "检查状态", code: "inspection.draft", message: "检查提交后才能签发\(kind.chinese)")
         }

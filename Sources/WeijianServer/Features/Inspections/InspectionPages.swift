@@ -229,6 +229,8 @@ enum InspectionPages {
         let canVoid: Bool
         let errors: [String]
         let mediaAccept = MediaType.acceptAttribute
+        /// Whether the viewer may open a penalty case (立案) from an item to correct.
+        var canOpenCase = false
     }
 
     struct ListPage: Encodable, Sendable {

@@ -180,7 +180,7 @@ enum InspectionsController {
         let user = try req.currentUser
         return try await req.renderPage("inspections/show", title: "现场检查 \(detail.number)",
                                         content: InspectionPages.ShowPage(detail: detail, canRecord: user.can(.inspectionsRecord), canVoid: user.can(.documentsVoid),
-                                                                          errors: []))
+                                                                          errors: [], canOpenCase: user.can(.casesHandle)))
     }
 
     static func sectionNumber(_ req: Request, count: Int) throws -> Int {

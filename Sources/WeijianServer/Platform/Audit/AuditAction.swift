@@ -37,6 +37,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case inspectionCreate = "inspection.create", inspectionUpdate = "inspection.update", inspectionSubmit = "inspection.submit"
     case randomPlanCreate = "random.plan", randomDraw = "random.draw", randomRecusal = "random.recusal"
     case evidenceAttach = "evidence.attach", documentIssue = "document.issue", documentVoid = "document.void", documentPrint = "document.print"
+    // Penalty cases
+    case caseCreate = "case.create", caseUpdate = "case.update", caseStep = "case.step", casePayment = "case.payment"
 
     public var chinese: String {
         switch self {
@@ -107,6 +109,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .inspectionCreate: "新建现场检查"
         case .inspectionUpdate: "填写现场检查"
         case .inspectionSubmit: "提交现场检查"
+        case .caseCreate: "受理案件"
+        case .caseUpdate: "修改案件事实或陈述申辩情况"
+        case .caseStep: "办理案件环节"
+        case .casePayment: "登记罚款缴纳"
         case .randomPlanCreate: "制定双随机抽查计划"
         case .randomDraw: "双随机抽取"
         case .randomRecusal: "登记回避"

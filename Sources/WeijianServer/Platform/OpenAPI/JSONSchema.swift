@@ -69,7 +69,8 @@ enum JSONSchema {
         if let array = type as? any ArrayValue.Type { return ["type": "array", "items": of(type: array.elementType)] }
         if type is any StringDictionary.Type { return ["type": "object", "additionalProperties": ["type": "string"]] }
         if let enumeration = type as? any StringEnumeration.Type { return ["type": "string", "enum": enumeration.rawValues] }
-        if let example = type as? any APIExample.Type { return of(type: example) }
+        // A type with an example (an element of an empty array in another example): its example's schema.
+        if let example = type as? any APIExample.Type { return of(value: example.example) }
         return [:]
     }
 

@@ -98,6 +98,7 @@ enum Navigation {
                 ("风险排序", "/app/inspections/risk", .entitiesRead),
                 ("逾期未检", "/app/inspections/overdue", .entitiesRead),
                 ("执法文书", "/app/documents", .entitiesRead),
+                ("行政处罚案件", "/app/cases", .casesHandle),
                 ("人员信息", "/app/staff", .staffDirectoryRead),
             ]),
             ("四、信息处理", [

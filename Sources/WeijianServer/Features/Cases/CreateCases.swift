@@ -1,0 +1,93 @@
+import Fluent
+import SQLKit
+
+/// Penalty cases (行政处罚案件): the case with its party, facts and dates, its handlers, and its
+/// history (every step: who, when, what). The case carries the unit's department, category and
+/// area, so a case is scoped like its unit even when the party is a person outside the registry.
+struct CreateCases: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("cases")
+            .field("id", .uuid, .identifier(auto: false))
+            .field("number", .string, .required)
+            .field("entity_id", .uuid)
+            .field("department_id", .uuid, .required)
+            .field("top_category", .string, .required)
+            .field("division_code", .string, .required)
+            .field("area", .string)
+            .field("source", .string, .required)
+            .field("source_inspection_id", .uuid)
+            .field("source_item", .string, .required)
+            .field("party_kind", .string, .required)
+            .field("party_name", .string, .required)
+            .field("party_credit_code", .string, .required)
+            .field("party_address", .string, .required)
+            .field("party_representative", .string, .required)
+            .field("illegal_facts", .string, .required)
+            .field("violated_provision", .string, .required)
+            .field("penalty_basis", .string, .required)
+            .field("penalty_proposal", .string, .required)
+            .field("fine_fen", .int64, .required)
+            .field("paid_fen", .int64, .required)
+            .field("violation_on", .string)
+            .field("life_and_health", .bool, .required)
+            .field("major", .bool, .required)
+            .field("state", .string, .required)
+            .field("accepted_on", .string, .required)
+            .field("filed_on", .string)
+            .field("notice_served_on", .string)
+            .field("statement_waived", .bool, .required)
+            .field("hearing_requested", .bool, .required)
+            .field("hearing_on", .string)
+            .field("hearing_held", .bool, .required)
+            .field("decided_on", .string)
+            .field("served_on", .string)
+            .field("service_method", .string)
+            .field("closed_on", .string)
+            .field("decision_extension_days", .int, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .int64, .required)
+            .unique(on: "number")
+            .create()
+        try await database.sql.create(index: "cases_scope").on("cases").column("department_id").column("state").run()
+        try await database.sql.create(index: "cases_entity").on("cases").column("entity_id").run()
+        try await database.sql.create(index: "cases_inspection").on("cases").column("source_inspection_id").column("source_item").run()
+
+        try await database.schema("case_handlers")
+            .field("case_id", .uuid, .required)
+            .field("position", .int, .required)
+            .field("user_id", .uuid, .required)
+            .field("name", .string, .required)
+            .field("certificate_number", .string, .required)
+            .unique(on: "case_id", "user_id")
+            .create()
+        try await database.sql.create(index: "case_handlers_user").on("case_handlers").column("user_id").run()
+
+        try await database.schema("case_events")
+            .field("id", .uuid, .identifier(auto: false))
+            .field("case_id", .uuid, .required)
+            .field("at", .int64, .required)
+            .field("on_date", .string, .required)
+            .field("action", .string, .required)
+            .field("from_state", .string, .required)
+            .field("to_state", .string, .required)
+            .field("actor", .string, .required)
+            .field("comment", .string, .required)
+            .field("minutes", .string, .required)
+            .create()
+        try await database.sql.create(index: "case_events_case").on("case_events").column("case_id").column("at").run()
+
+        try await database.schema("case_evidence")
+            .field("case_id", .uuid, .required)
+            .field("position", .int, .required)
+            .field("kind", .string, .required)
+            .field("title", .string, .required)
+            .field("source", .string, .required)
+            .field("sha256", .string, .required)
+            .unique(on: "case_id", "position")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["case_evidence", "case_events", "case_handlers", "cases"] { try await database.schema(table).delete() }
+    }
+}
