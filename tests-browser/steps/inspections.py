@@ -552,7 +552,7 @@ def video_evidence(ctx: Context) -> None:
     browser would (one streamed POST with the session's cookie and token) while the server's peak
     memory is watched: it stays far below the file's size, on the way in and on the way out (the
     download is hashed as it arrives and matches)."""
-    department_id, a, second, officer = arrange_team(ctx, "ve", "GV", "公共卫生监督三科")
+    department_id, a, second, officer = arrange_team(ctx, "ve", "GV", "游泳场所监督科")
     unit_id = arrange_pool(ctx, officer, department_id, "福州市鼓楼区碧波游泳馆有限公司", "福建省福州市鼓楼区杨桥路18号", 6003)
     today = china_today()
     codes = pool_items(ctx, a.username)
