@@ -7,6 +7,7 @@ private func day(_ text: String) -> LocalDate { LocalDate(text)! }
 struct CaseWorkflowTests {
     static var ready: CaseFacts {
         var facts = CaseFacts()
+        facts.issuedDocuments = ["caseFiling", "penaltyNotice", "penaltyDecision", "closingReport"]
         facts.handlers = 2
         facts.hasParty = true
         facts.illegalFacts = "游泳池水游离性余氯0.1 mg/L，低于0.3 mg/L"
@@ -28,7 +29,7 @@ struct CaseWorkflowTests {
         let errors = CaseWorkflow.check(.file, state: .accepted, facts: facts, step: CaseStep(date: day("2026-03-03")), approverRoles: [.inspector])
 
         // then
-        #expect(Set(errors.map(\.field)) == ["审批人", "承办人", "当事人", "案情摘要"])
+        #expect(Set(errors.map(\.field)) == ["审批人", "承办人", "当事人", "案情摘要", "立案报批表"])
         #expect(errors.first { $0.field == "承办人" }?.message.contains("至少2名") == true)
         #expect(CaseWorkflow.check(.file, state: .accepted, facts: Self.ready, step: CaseStep(date: day("2026-03-03")), approverRoles: [.departmentHead]).isEmpty)
     }
@@ -81,8 +82,34 @@ struct CaseWorkflowTests {
         let unpaid = CaseWorkflow.check(.execute, state: .served, facts: facts, step: CaseStep(date: day("2026-04-10")), approverRoles: [])
         #expect(unpaid.map(\.code) == ["case.outstanding"])
         #expect(unpaid.first?.message.contains("150元") == true)
-        #expect(CaseAction.available(from: .accepted) == [.file, .notFile, .withdraw, .transfer])
+        #expect(CaseAction.available(from: .accepted) == [.file, .notFile, .transfer])
         #expect(CaseAction.allCases.allSatisfy { !$0.from.contains($0.to) }, "no action leaves a case where it was")
+    }
+}
+
+extension CaseWorkflowTests {
+    @Test("The decision is a leader's (行政处罚法第五十七条); 立案 needs its 报批表, 告知 its 告知书, 送达 the 决定书; no step before the last; no 立案 after the limitation")
+    func documentsOrderAndLimitation() {
+        var facts = Self.ready
+        facts.noticeServedOn = day("2026-03-16")
+        facts.statementPeriodEnds = day("2026-03-23")
+        let head = CaseWorkflow.check(.decide, state: .notified, facts: facts, step: CaseStep(date: day("2026-03-24")), approverRoles: [.departmentHead])
+        #expect(head.map(\.code) == ["case.approval"])
+        #expect(head.first?.message.contains("第五十七条") == true)
+
+        facts.issuedDocuments = []
+        #expect(CaseWorkflow.check(.file, state: .accepted, facts: facts, step: CaseStep(date: day("2026-03-03")), approverRoles: [.leader]).map(\.field) == ["立案报批表"])
+        #expect(CaseWorkflow.check(.notify, state: .deliberated, facts: facts, step: CaseStep(date: day("2026-03-10")), approverRoles: []).map(\.field) == ["行政处罚事先告知书"])
+        #expect(CaseWorkflow.check(.serve, state: .decided, facts: facts, step: CaseStep(date: day("2026-03-25"), serviceMethod: .post), approverRoles: []).map(\.field) == ["行政处罚决定书"])
+
+        facts = Self.ready
+        facts.lastStep = ("作出决定", day("2026-03-25"))
+        #expect(CaseWorkflow.check(.serve, state: .decided, facts: facts, step: CaseStep(date: day("2026-03-20"), serviceMethod: .post), approverRoles: []).map(\.code) == ["date.order"])
+
+        facts = Self.ready
+        facts.limitationEnds = day("2026-01-01")
+        #expect(CaseWorkflow.check(.file, state: .accepted, facts: facts, step: CaseStep(date: day("2026-03-03")), approverRoles: [.leader]).map(\.code) == ["case.limitation"])
+        #expect(CaseWorkflow.check(.notFile, state: .accepted, facts: facts, step: CaseStep(date: day("2026-03-03"), minutes: "已过追责时效"), approverRoles: [.leader]).isEmpty)
     }
 }
 
@@ -162,6 +189,22 @@ struct PenaltyTests {
         #expect(error?.code == "simple.limit")
         #expect(error?.message.contains("3,000元") == true)
         #expect(throws: ValidationError.self) { try Penalty.checkSimpleProcedure(fineFen: 200_01, party: .person) }
+    }
+
+    @Test("The surcharge runs only on what is still unpaid and stops when it is paid")
+    func surchargeOnTheUnpaidPart() {
+        // given: ¥2,000 due 11-18, half paid on time, half on 11-25
+        let payments = [(date: day("2026-11-10"), fen: 1_000_00), (date: day("2026-11-25"), fen: 1_000_00)]
+
+        // when
+        let owed = Penalty.owed(fineFen: 2_000_00, due: day("2026-11-18"), payments: payments, on: day("2026-12-04"))
+
+        // then: 11-19 … 11-24 on ¥1,000 = 6 × ¥30
+        #expect(owed.surcharge == 180_00)
+        #expect(owed.outstanding == 180_00)
+        #expect(Penalty.owed(fineFen: 1_000_00, due: day("2026-03-01"), payments: [], on: day("2026-03-11")).outstanding == 1_300_00)
+        #expect(Penalty.owed(fineFen: 1_000_00, due: day("2026-03-01"), payments: [], on: day("2026-06-01")).surcharge == 1_000_00)
+        #expect(Penalty.owed(fineFen: 1_000_00, due: nil, payments: [(day("2026-03-01"), 400_00)], on: day("2026-06-01")).outstanding == 600_00)
     }
 
     @Test("Amounts typed in yuan become fen; anything else is not an amount")

@@ -83,6 +83,26 @@ struct PDFDocumentTests {
     }
 }
 
+extension PDFDocumentTests {
+    @Test("A pair of fields whose value does not fit its half goes on two lines, so an 18-character credit code is printed whole")
+    func longPairValuesAreNotCut() throws {
+        // given
+        let document = OfficialDocument(title: "卫生监督意见书", blocks: [
+            .fieldPair(label: "法定代表人（负责人）", value: "欧阳建国", label2: "统一社会信用代码", value2: "91350105788695912X"),
+        ])
+
+        // when
+        let pdf = try document.render(font: try Self.font(), date: "20261203")
+
+        // then
+        guard let text = try Self.poppler("pdftotext", pdf) else {
+            Issue.record("poppler-utils is not installed (apt-get install poppler-utils)")
+            return
+        }
+        #expect(text.filter { !$0.isWhitespace }.contains("91350105788695912X"))
+    }
+}
+
 /// Evidence photos keep when they were taken (执法全过程记录).
 @Suite("EXIF拍摄时间")
 struct ExifCaptureTimeTests {

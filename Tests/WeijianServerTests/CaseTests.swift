@@ -20,6 +20,7 @@ struct CaseTests {
             let setup = try await InspectionTests.setup(app)
             let inspection = try await InspectionTests.record(app, setup)
             let head = try await app.makeUser("kezhang", name: "王科长", roles: [.departmentHead], department: setup.pool.departmentID)
+            let director = try await app.makeUser("suozhang", name: "李所长", roles: [.leader], department: setup.pool.departmentID)
             let inspector = setup.caller
             var approver = try await app.caller(for: head)
 
@@ -35,9 +36,10 @@ struct CaseTests {
             let duplicate = await #expect(throws: ValidationError.self) { try await CaseQueries.open(proposal, inspection: inspection, entity: setup.pool, by: inspector) }
             #expect(duplicate?.code == "case.duplicate")
 
-            // when / then: 立案 by the inspector is refused, by the head it is done
+            // when / then: 立案 by the inspector is refused, and without the 立案报批表; by the head, after issuing it, it is done
             let unapproved = await #expect(throws: ValidationErrors.self) { try await CaseQueries.step(Self.step(.file, "2026-12-03"), record: record, by: inspector) }
-            #expect(unapproved?.errors.map(\.code) == ["case.approval"])
+            #expect(unapproved?.errors.map(\.code) == ["case.approval", "case.document"])
+            _ = try await CaseDocuments.issue(.caseFiling, record: record, app: app, by: inspector)
             try await CaseQueries.step(Self.step(.file, "2026-12-03"), record: record, by: approver)
             record = try #require(try await CaseQueries.record(id, on: app.db))
             #expect(record.state == .investigating)
@@ -48,15 +50,19 @@ struct CaseTests {
             try await CaseQueries.saveFacts(.init(illegalFacts: record.illegalFacts, violatedProvision: "《公共场所卫生管理条例实施细则》第十四条",
                                                   penaltyBasis: "《公共场所卫生管理条例实施细则》第三十六条", penaltyProposal: "警告，并处罚款", fineYuan: "2000"),
                                             record: record, by: inspector)
-            for (action, minutes) in [(CaseAction.endInvestigation, nil), (.deliberate, "承办人一致同意给予警告并处罚款2000元"), (.notify, nil)] as [(CaseAction, String?)] {
+            for (action, minutes) in [(CaseAction.endInvestigation, nil), (.deliberate, "承办人一致同意给予警告并处罚款2000元")] as [(CaseAction, String?)] {
                 record = try #require(try await CaseQueries.record(id, on: app.db))
                 try await CaseQueries.step(Self.step(action, "2026-12-03", minutes: minutes), record: record, by: inspector)
             }
 
-            // then: the notice is issued; the decision may not be issued before the decision
+            // then: 告知 needs the 告知书; issued, the notice is served; the decision may not be issued before the decision
             record = try #require(try await CaseQueries.record(id, on: app.db))
+            let noNotice = await #expect(throws: ValidationErrors.self) { try await CaseQueries.step(Self.step(.notify, "2026-12-03"), record: record, by: inspector) }
+            #expect(noNotice?.errors.map(\.code) == ["case.document"])
             let notice = try await CaseDocuments.issue(.penaltyNotice, record: record, app: app, by: inspector)
             #expect(notice.number.contains("卫公罚告〔2026〕"))
+            try await CaseQueries.step(Self.step(.notify, "2026-12-03"), record: record, by: inspector)
+            record = try #require(try await CaseQueries.record(id, on: app.db))
             let tooEarly = await #expect(throws: ValidationError.self) { try await CaseDocuments.issue(.penaltyDecision, record: record, app: app, by: inspector) }
             #expect(tooEarly?.code == "case.document")
             let wrongPlace = await #expect(throws: ValidationError.self) {
@@ -66,14 +72,18 @@ struct CaseTests {
 
             // when / then: no decision while the 陈述申辩 period (to 2026-12-10) runs
             #expect(record.state == .notified)
-            let early = await #expect(throws: ValidationErrors.self) { try await CaseQueries.step(Self.step(.decide, "2026-12-03"), record: record, by: approver) }
+            let early = await #expect(throws: ValidationErrors.self) {
+                try await CaseQueries.step(Self.step(.decide, "2026-12-03"), record: record, by: try await app.caller(for: director))
+            }
             #expect(early?.errors.map(\.code) == ["case.statementPeriod"])
             #expect(early?.errors.first?.message.contains("2026-12-10") == true)
 
-            // when: a week later
+            // when: a week later, the head may not decide; the leader does
             app.clock.set(LocalDate("2026-12-11")!.noonInChina)
             approver = try await app.caller(for: head)
-            try await CaseQueries.step(Self.step(.decide, "2026-12-11"), record: record, by: approver)
+            let byHead = await #expect(throws: ValidationErrors.self) { try await CaseQueries.step(Self.step(.decide, "2026-12-11"), record: record, by: approver) }
+            #expect(byHead?.errors.map(\.code) == ["case.approval"])
+            try await CaseQueries.step(Self.step(.decide, "2026-12-11"), record: record, by: try await app.caller(for: director))
             record = try #require(try await CaseQueries.record(id, on: app.db))
             let decision = try await CaseDocuments.issue(.penaltyDecision, record: record, app: app, by: approver)
             #expect(decision.number.contains("卫公罚〔2026〕"))
@@ -92,18 +102,47 @@ struct CaseTests {
             #expect(record.paidFen == 2_000_00)
             try await CaseQueries.step(Self.step(.execute, "2026-12-11"), record: record, by: approver)
             record = try #require(try await CaseQueries.record(id, on: app.db))
+            _ = try await CaseDocuments.issue(.closingReport, record: record, app: app, by: approver)
             try await CaseQueries.step(Self.step(.close, "2026-12-11"), record: record, by: approver)
 
             // then: closed, every step in the history and the audit log
             let detail = try await CasePages.detail(try #require(try await CaseQueries.record(id, on: app.db)), today: LocalDate("2026-12-11")!, on: app.db)
             #expect(detail.state == "closed")
-            #expect(detail.history.map(\.action) == ["受理", "立案", "调查终结", "合议", "告知", "作出决定", "送达", "缴款", "执行完毕", "结案"])
+            #expect(detail.history.map(\.action) == ["受理", "立案", "修改事实与处罚意见", "调查终结", "合议", "告知", "作出决定", "送达", "缴款", "执行完毕", "结案"])
             #expect(detail.deadlines.first { $0.name == "决定书送达" }?.due == "2026-12-22")
             #expect(detail.handlers.count == 2)
-            #expect(Set(detail.documents.map(\.kind)) == ["penaltyNotice", "penaltyDecision"])
+            #expect(Set(detail.documents.map(\.kind)) == ["caseFiling", "penaltyNotice", "penaltyDecision", "closingReport"])
             let actions = try await app.auditActions()
             #expect(actions.filter { $0 == "case.step" }.count == 8)
             #expect(actions.contains("case.create") && actions.contains("case.payment"))
+        }
+    }
+
+    @Test("A 违法行为 chosen from the table fills the provisions; a fine above the legal maximum is refused, one outside the band needs a reason")
+    func discretionTable() async throws {
+        try await withTestApp { app in
+            // given
+            let setup = try await InspectionTests.setup(app)
+            let inspection = try await InspectionTests.record(app, setup)
+            let id = try await CaseQueries.open(try await CaseQueries.proposal(item: "3.2", inspection: inspection, on: app.db), inspection: inspection,
+                                                entity: setup.pool, by: setup.caller)
+            let record = try #require(try await CaseQueries.record(id, on: app.db))
+            func facts(_ fine: String, band: String, reason: String = "") -> CaseQueries.FactsInput {
+                .init(ruleCode: "GG-38", discretionBand: band, discretionReason: reason, illegalFacts: record.illegalFacts, penaltyProposal: "警告，并处罚款", fineYuan: fine)
+            }
+
+            // when / then
+            let over = await #expect(throws: ValidationErrors.self) { try await CaseQueries.saveFacts(facts("20000", band: "严重", reason: "情节严重"), record: record, by: setup.caller) }
+            #expect(over?.errors.map(\.code) == ["fine.legalMax"])
+            let outside = await #expect(throws: ValidationErrors.self) { try await CaseQueries.saveFacts(facts("3000", band: "轻微"), record: record, by: setup.caller) }
+            #expect(outside?.errors.map(\.field) == ["裁量理由"])
+            try await CaseQueries.saveFacts(facts("3000", band: "轻微", reason: "涉及4名从业人员"), record: record, by: setup.caller)
+
+            // then
+            let saved = try #require(try await CaseQueries.record(id, on: app.db))
+            #expect(saved.ruleCode == "GG-38" && saved.fineFen == 3_000_00)
+            #expect(saved.penaltyBasis == "《公共场所卫生管理条例实施细则》第三十八条")
+            #expect(saved.violatedProvision.contains("第十条第一款"))
         }
     }
 

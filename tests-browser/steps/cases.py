@@ -57,6 +57,7 @@ def penalty_case(ctx: Context) -> None:
     unit_name = "福州市鼓楼区蓝湾游泳馆有限公司"
     unit_id = arrange_pool(ctx, officer, department_id, unit_name, "福建省福州市鼓楼区铜盘路9号", 6004)
     head = head_of(ctx, "cs.head", "科长CS", department_id)
+    leader = head_of(ctx, "cs.leader", "所长CS", department_id, role="leader")
     today = china_today()
     visited = today - datetime.timedelta(days=20)
     codes = pool_items(ctx, a.username)
@@ -79,10 +80,9 @@ def penalty_case(ctx: Context) -> None:
     check(b.text("#case-state") == "已受理，待立案", f"the case should wait for 立案: {b.text('#case-state')!r}")
     number = b.h1().split()[1]
 
-    # 立案 needs the head's approval: the inspector's is refused, naming it.
-    take_step(b, "file", "立案", visited)
-    b.expect_status(422)
-    b.expect_alert("审批人", "科室负责人或所领导批准")
+    # 立案 needs the head's approval: the inspector is told so, not offered the form; the 立案报批表 goes first.
+    check(b.d.find_elements(By.ID, "step-file-waiting"), "an inspector should be told who takes 立案, not offered the form")
+    issue_document(ctx, b, "caseFiling", "立案报批表")
 
     head_browser = ctx.new_browser("科长")
     ctx.first_sign_in(head, "科室负责人", browser=head_browser)
@@ -109,13 +109,21 @@ def penalty_case(ctx: Context) -> None:
     check(statement, f"the deadlines should include 陈述申辩: {deadlines}")
     ends = statement[0].split()[1]
 
-    # The head decides inside the period: refused with the date; then today, after it.
+    # The decision is the leader's (行政处罚法第五十七条): the head is not offered it. The leader
+    # decides inside the period: refused with the date; then today, after it.
     head_browser.open(case_page)
-    take_step(head_browser, "decide", "作出决定", notified + datetime.timedelta(days=1))
-    head_browser.expect_status(422)
-    head_browser.expect_alert("陈述申辩期限", f"至{ends}届满")
-    take_step(head_browser, "decide", "作出决定", today)
-    check(head_browser.text("#case-state") == "已作出决定", f"the decision should be taken: {head_browser.alert_text()!r}")
+    check(head_browser.d.find_elements(By.ID, "step-decide-waiting"), "the head should be told the decision is the leader's")
+    leader_browser = ctx.new_browser("所长")
+    ctx.first_sign_in(leader, "所领导", browser=leader_browser)
+    leader_browser.open(case_page)
+    early = (notified + datetime.timedelta(days=1)).isoformat()
+    take_step(leader_browser, "decide", "作出决定", notified + datetime.timedelta(days=1))
+    leader_browser.expect_status(422)
+    leader_browser.expect_alert("陈述申辩期限", f"至{ends}届满")
+    check(leader_browser.value_id("date-decide") == early, f"the refused form should keep the typed date {early}: {leader_browser.value_id('date-decide')!r}")
+    take_step(leader_browser, "decide", "作出决定", today)
+    check(leader_browser.text("#case-state") == "已作出决定", f"the decision should be taken: {leader_browser.alert_text()!r}")
+    head_browser.open(case_page)
     decision = issue_document(ctx, head_browser, "penaltyDecision", "行政处罚决定书")
     check("罚〔" in decision, f"the decision's 文号 should follow the pattern …卫公罚〔年份〕序号号: {decision!r}")
     issue_document(ctx, head_browser, "serviceReceipt", "送达回执")
@@ -127,6 +135,7 @@ def penalty_case(ctx: Context) -> None:
     head_browser.click_button("登记缴款", scope="//form[@id='payment-form']")
     head_browser.expect_status(422)
     head_browser.expect_alert("缴款金额", "超过应缴金额")
+    check(head_browser.value_id("amountYuan") == "2500", f"the refused amount should stay in the form: {head_browser.value_id('amountYuan')!r}")
     head_browser.fill_id("amountYuan", "2000")
     head_browser.click_button("登记缴款", scope="//form[@id='payment-form']")
     check("尚欠 0元" in head_browser.text("#case-facts"), f"nothing should be owed: {head_browser.text('#case-facts')!r}")
@@ -135,7 +144,8 @@ def penalty_case(ctx: Context) -> None:
     take_step(head_browser, "close", "结案", today)
     check(head_browser.text("#case-state") == "已结案", f"the case should be closed: {head_browser.text('#case-state')!r}")
     history = [r.split()[1] for r in head_browser.rows("#case-history")]
-    check(history == ["受理", "立案", "调查终结", "合议", "告知", "作出决定", "送达", "缴款", "执行完毕", "结案"], f"the history should list every step: {history}")
+    check(history == ["受理", "立案", "修改事实与处罚意见", "调查终结", "合议", "告知", "作出决定", "送达", "缴款", "执行完毕", "结案"],
+          f"the history should list every step: {history}")
     head_browser.open("/app/cases?view=all")
     check(any(number in r and "已结案" in r for r in head_browser.rows("#cases")), f"the case list should show {number} closed")
     head_browser.open(f"/app/entities/{unit_id}")

@@ -136,7 +136,7 @@ extension DeadlineRule {
         DeadlineRule(code: "licence.decision", name: "许可决定", days: 20, count: .workingDays, legalBasis: "行政许可法 第四十二条、第八十二条"),
         DeadlineRule(code: "complaint.acceptance", name: "投诉受理", days: 5, count: .workingDays, legalBasis: "信访工作条例"),
         DeadlineRule(code: "complaint.closing", name: "投诉办结", days: 60, count: .naturalDays, legalBasis: "信访工作条例 第三十二条"),
-        DeadlineRule(code: "case.decision", name: "案件处理决定", days: 90, count: .naturalDays, legalBasis: "卫生健康行政处罚程序规定"),
+        DeadlineRule(code: "case.decision", name: "案件处理决定", days: 90, count: .naturalDays, legalBasis: "行政处罚法 第六十条；卫生健康行政处罚程序规定"),
         DeadlineRule(code: "case.service", name: "决定书送达", days: 7, count: .workingDays, legalBasis: "行政处罚法 第六十一条、第八十五条"),
         DeadlineRule(code: "case.hearingRequest", name: "听证申请", days: 5, count: .workingDays, legalBasis: "行政处罚法 第六十四条、第八十五条"),
         DeadlineRule(code: "case.statement", name: "陈述申辩", days: 5, count: .workingDays, legalBasis: "卫生健康行政处罚程序规定；行政处罚法 第四十五条、第八十五条"),

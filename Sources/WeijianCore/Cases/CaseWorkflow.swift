@@ -62,7 +62,8 @@ public enum CaseAction: String, Sendable, Codable, CaseIterable {
         case .serve: [.decided]
         case .execute: [.served]
         case .close: [.executed]
-        case .withdraw: [.accepted, .investigating, .investigated, .deliberated, .reviewed, .notified]
+        // Before 立案 a case is not withdrawn but not filed (不予立案).
+        case .withdraw: [.investigating, .investigated, .deliberated, .reviewed, .notified]
         case .transfer: [.accepted, .investigating]
         }
     }
@@ -84,15 +85,35 @@ public enum CaseAction: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// 立案, 不予立案, the decision and 撤案 are approved by a department head or a leader.
-    public var needsApproval: Bool { [.file, .notFile, .decide, .withdraw].contains(self) }
+    /// 立案, 不予立案 and 撤案 are approved by a department head or a leader; the decision by the
+    /// organ's head (行政处罚法 第五十七条: 行政机关负责人), here a leader (所领导).
+    public var approvers: Set<Role> {
+        switch self {
+        case .file, .notFile, .withdraw: [.departmentHead, .leader]
+        case .decide: [.leader]
+        default: []
+        }
+    }
+
+    public var needsApproval: Bool { !approvers.isEmpty }
+
+    /// The document that must have been issued before the step (its engine kind's code).
+    public var requiredDocument: (code: String, name: String)? {
+        switch self {
+        case .file: ("caseFiling", "立案报批表")
+        case .notify: ("penaltyNotice", "行政处罚事先告知书")
+        case .serve: ("penaltyDecision", "行政处罚决定书")
+        case .close: ("closingReport", "结案报告")
+        default: nil
+        }
+    }
 
     /// The actions open from a state, in the order of the procedure.
     public static func available(from state: CaseState) -> [CaseAction] { allCases.filter { $0.from.contains(state) } }
 }
 
 /// What the guards read about a case when an action is asked for.
-public struct CaseFacts: Sendable, Equatable {
+public struct CaseFacts: Sendable {
     public var handlers = 0
     public var hasParty = false
     public var illegalFacts = ""
@@ -114,6 +135,12 @@ public struct CaseFacts: Sendable, Equatable {
     /// Still owed: fines, confiscated gains and the surcharge, less what was paid.
     public var outstandingFen = 0
     public var nonMonetaryDone = true
+    /// The documents issued (and not voided) for the case, by kind code.
+    public var issuedDocuments: Set<String> = []
+    /// The last step taken and its date: a step may not be dated before it.
+    public var lastStep: (name: String, date: LocalDate)?
+    /// The last day of the limitation period (追责时效), when the violation's date is known.
+    public var limitationEnds: LocalDate?
 
     public init() {}
 }
@@ -157,26 +184,35 @@ public enum CaseWorkflow {
             let allowed = action.from.map(\.chinese).sorted().joined(separator: "、")
             return [ValidationError(field: "案件状态", code: "case.state", message: "案件当前为“\(state.chinese)”，不能\(action.chinese)（须处于：\(allowed)）")]
         }
-        if action.needsApproval && approverRoles.isDisjoint(with: [.departmentHead, .leader]) {
-            refuse("审批人", "case.approval", "\(action.chinese)须经科室负责人或所领导批准")
+        if action.needsApproval && approverRoles.isDisjoint(with: action.approvers) {
+            refuse("审批人", "case.approval", action == .decide ? "作出决定须经所领导（行政机关负责人）批准（行政处罚法第五十七条）"
+                                                             : "\(action.chinese)须经科室负责人或所领导批准")
         }
         if let filed = facts.filedOn, action != .file, step.date < filed {
             refuse("日期", "date.order", "不能早于立案日期\(filed)")
         } else if let accepted = facts.acceptedOn, step.date < accepted {
             refuse("日期", "date.order", "不能早于受理日期\(accepted)")
+        } else if let last = facts.lastStep, step.date < last.date {
+            refuse("日期", "date.order", "不能早于上一环节（\(last.name)）的日期\(last.date)")
+        }
+        if let document = action.requiredDocument, !facts.issuedDocuments.contains(document.code) {
+            refuse(document.name, "case.document", "\(action.chinese)前须签发\(document.name)")
         }
         switch action {
         case .file:
             if facts.handlers < 2 { refuse("承办人", "case.handlers", "立案须指定至少2名执法人员承办（行政处罚法第四十二条），现有\(facts.handlers)名") }
             if !facts.hasParty { refuse("当事人", "required", "立案须写明当事人") }
             if facts.illegalFacts.trimmed.isEmpty { refuse("案情摘要", "required", "立案须写明涉嫌违法的事实") }
+            if let ends = facts.limitationEnds, step.date > ends {
+                refuse("追责时效", "case.limitation", "违法行为的追责时效已于\(ends)届满，不再给予行政处罚，应不予立案（行政处罚法第三十六条）")
+            }
         case .notFile, .withdraw:
             if step.minutes.trimmed.isEmpty { refuse("理由", "required", "\(action.chinese)须写明理由") }
         case .transfer:
             if step.minutes.trimmed.isEmpty { refuse("移送机关", "required", "须写明受移送的机关") }
         case .endInvestigation:
             if facts.evidenceCount == 0 { refuse("证据", "case.evidence", "调查终结前须登记证据清单（至少一项证据）") }
-            if !facts.provisionsChosen { refuse("违法行为及依据", "case.provisions", "调查终结前须选定违法行为、违反条款和处罚依据") }
+            if !facts.provisionsChosen { refuse("违反条款和处罚依据", "case.provisions", "调查终结前须写明违反条款和处罚依据") }
             if facts.illegalFacts.trimmed.isEmpty { refuse("违法事实", "required", "须写明经调查认定的违法事实") }
         case .deliberate:
             if step.minutes.trimmed.isEmpty { refuse("合议记录", "required", "须记录合议的意见") }

@@ -65,6 +65,28 @@ public enum Penalty {
         return min(fineFen, fineFen * 3 * late / 100)
     }
 
+    /// What is still owed on `date` of a fine due on `due`, with payments made so far: the
+    /// surcharge runs at 3 % a day on the part of the fine still unpaid that day (a payment stops it
+    /// from its own day), never more than the fine in total; payments go to the fine first.
+    public static func owed(fineFen: Int, due: LocalDate?, payments: [(date: LocalDate, fen: Int)], on date: LocalDate) -> (fine: Int, surcharge: Int, outstanding: Int) {
+        let sorted = payments.filter { $0.date <= date }.sorted { $0.date < $1.date }
+        let paid = sorted.reduce(0) { $0 + $1.fen }
+        var surcharge = 0
+        if let due, date > due {
+            var principal = fineFen - sorted.filter { $0.date <= due }.reduce(0) { $0 + $1.fen }
+            // The surcharge accrues for each day after `from` on the principal then unpaid.
+            var from = due
+            for payment in sorted where payment.date > due {
+                surcharge += max(0, principal) * 3 * max(0, from.days(until: payment.date) - 1) / 100
+                principal -= payment.fen
+                from = payment.date.adding(days: -1)
+            }
+            surcharge += max(0, principal) * 3 * max(0, from.days(until: date)) / 100
+        }
+        surcharge = min(fineFen, surcharge)
+        return (fineFen, surcharge, max(0, fineFen + surcharge - paid))
+    }
+
     /// `¥1,234.50` style: 1,234.50元.
     public static func yuan(_ fen: Int) -> String {
         let sign = fen < 0 ? "-" : ""

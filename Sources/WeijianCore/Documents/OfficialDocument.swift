@@ -81,6 +81,21 @@ public struct OfficialDocument: Sendable, Equatable {
 
         mutating func add(_ item: Item) { pages[pages.count - 1].append(item) }
 
+        /// A labelled value on a rule, wrapped onto further lines when long.
+        mutating func field(_ label: String, _ value: String) {
+            let size = OfficialDocument.bodySize, left = OfficialDocument.left, right = OfficialDocument.right
+            let head = label + "："
+            let indent = font.width(of: head, size: size)
+            let lines = wrap(value, width: right - left - indent, size: size)
+            for (index, line) in (lines.isEmpty ? [""] : lines).enumerated() {
+                need(OfficialDocument.lineHeight)
+                y -= OfficialDocument.lineHeight
+                if index == 0 { add(.text(head, x: left, y: y, size: size)) }
+                add(.text(line, x: left + indent, y: y, size: size))
+                add(.rule(x1: left + indent, x2: right, y: y - 3))
+            }
+        }
+
         mutating func place(_ block: Block) {
             let size = OfficialDocument.bodySize, left = OfficialDocument.left, right = OfficialDocument.right
             switch block {
@@ -95,21 +110,22 @@ public struct OfficialDocument: Sendable, Equatable {
                 y -= OfficialDocument.lineHeight
                 add(.text(text, x: right - font.width(of: text, size: size), y: y, size: size))
             case .field(let label, let value):
-                let head = label + "："
-                let indent = font.width(of: head, size: size)
-                let lines = wrap(value, width: right - left - indent, size: size)
-                for (index, line) in (lines.isEmpty ? [""] : lines).enumerated() {
-                    need(OfficialDocument.lineHeight)
-                    y -= OfficialDocument.lineHeight
-                    if index == 0 { add(.text(head, x: left, y: y, size: size)) }
-                    add(.text(line, x: left + indent, y: y, size: size))
-                    add(.rule(x1: left + indent, x2: right, y: y - 3))
-                }
+                field(label, value)
             case .fieldPair(let label, let value, let label2, let value2):
+                let middle = (left + right) / 2
+                let halves = [(left, middle - 8, label, value), (middle, right, label2, value2)]
+                // Two fields share a line only when both values fit their half; else each gets its own line.
+                let fits = halves.allSatisfy { x, end, label, value in
+                    font.width(of: value, size: size) <= end - x - font.width(of: label + "：", size: size)
+                }
+                if !fits {
+                    field(label, value)
+                    field(label2, value2)
+                    return
+                }
                 need(OfficialDocument.lineHeight)
                 y -= OfficialDocument.lineHeight
-                let middle = (left + right) / 2
-                for (x, end, label, value) in [(left, middle - 8, label, value), (middle, right, label2, value2)] {
+                for (x, end, label, value) in halves {
                     let head = label + "："
                     let start = x + font.width(of: head, size: size)
                     add(.text(head, x: x, y: y, size: size))

@@ -29,6 +29,10 @@ enum CaseQueries {
         let violatedProvision: String
         let penaltyBasis: String
         let penaltyProposal: String
+        /// The 违法行为 chosen from the table (PenaltyRule.code), the 裁量档次 and the reason when the fine is outside it.
+        let ruleCode: String
+        let discretionBand: String
+        let discretionReason: String
         let fineFen: Int
         let paidFen: Int
         let lifeAndHealth: Bool
@@ -45,7 +49,7 @@ enum CaseQueries {
 
     static let columns = ["id", "number", "entity_id", "department_id", "top_category", "division_code", "area", "source", "source_inspection_id",
                           "source_item", "party_kind", "party_name", "party_credit_code", "party_address", "party_representative", "illegal_facts",
-                          "violated_provision", "penalty_basis", "penalty_proposal", "fine_fen", "paid_fen", "violation_on", "life_and_health", "major",
+                          "violated_provision", "penalty_basis", "penalty_proposal", "rule_code", "discretion_band", "discretion_reason", "fine_fen", "paid_fen", "violation_on", "life_and_health", "major",
                           "state", "accepted_on", "filed_on", "notice_served_on", "statement_waived", "hearing_requested", "hearing_on", "hearing_held",
                           "decided_on", "served_on", "service_method", "closed_on", "decision_extension_days", "created_by"]
 
@@ -73,6 +77,8 @@ enum CaseQueries {
                       illegalFacts: try row.decode(column: "illegal_facts", as: String.self),
                       violatedProvision: try row.decode(column: "violated_provision", as: String.self), penaltyBasis: try row.decode(column: "penalty_basis", as: String.self),
                       penaltyProposal: try row.decode(column: "penalty_proposal", as: String.self),
+                      ruleCode: try row.decode(column: "rule_code", as: String.self), discretionBand: try row.decode(column: "discretion_band", as: String.self),
+                      discretionReason: try row.decode(column: "discretion_reason", as: String.self),
                       fineFen: try row.decode(column: "fine_fen", as: Int.self), paidFen: try row.decode(column: "paid_fen", as: Int.self),
                       lifeAndHealth: dates.lifeAndHealth, major: try row.decode(column: "major", as: Bool.self),
                       state: CaseState(rawValue: try row.decode(column: "state", as: String.self)) ?? .accepted, dates: dates,
@@ -157,7 +163,8 @@ enum CaseQueries {
                 .values(SQLBind(number), SQLBind(entity.id), SQLBind(entity.departmentID!), SQLBind(entity.topCategory), SQLBind(entity.divisionCode),
                         SQLBind(entity.area), SQLBind("inspection"), SQLBind(inspection.id), SQLBind(code), SQLBind(Penalty.PartyKind.organisation.rawValue),
                         SQLBind(entity.name), SQLBind(entity.creditCode ?? ""), SQLBind(entity.operatingAddress), SQLBind(entity.legalRepName ?? ""),
-                        SQLBind(facts), SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(0), SQLBind(0), SQLBind(violation!.description),
+                        SQLBind(facts), SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(0), SQLBind(0),
+                        SQLBind(violation!.description),
                         SQLBind(input.lifeAndHealth ?? false), SQLBind(input.major ?? false), SQLBind(CaseState.accepted.rawValue), SQLBind(accepted.description),
                         SQLBind(String?.none), SQLBind(String?.none), SQLBind(false), SQLBind(false), SQLBind(String?.none), SQLBind(false),
                         SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none), SQLBind(0), SQLBind(caller.actor.name),
@@ -195,6 +202,9 @@ enum CaseQueries {
     // MARK: facts
 
     struct FactsInput: Content, Sendable, APIExample {
+        var ruleCode: String?
+        var discretionBand: String?
+        var discretionReason: String?
         var illegalFacts: String?
         var violatedProvision: String?
         var penaltyBasis: String?
@@ -202,7 +212,7 @@ enum CaseQueries {
         var fineYuan: String?
         var major: Bool?
         var lifeAndHealth: Bool?
-        static let example = FactsInput(illegalFacts: "2026-03-02现场检查发现：深水区池水游离性余氯0.1 mg/L，低于0.3 mg/L。",
+        static let example = FactsInput(ruleCode: "GG-38", discretionBand: "轻微", discretionReason: "", illegalFacts: "2026-03-02现场检查发现：深水区池水游离性余氯0.1 mg/L，低于0.3 mg/L。",
                                         violatedProvision: "《公共场所卫生管理条例实施细则》第十四条", penaltyBasis: "《公共场所卫生管理条例实施细则》第三十六条",
                                         penaltyProposal: "警告，并处罚款", fineYuan: "2000", major: false, lifeAndHealth: false)
     }
@@ -219,19 +229,38 @@ enum CaseQueries {
         let proposal = errors.text(input.penaltyProposal, field: "处罚意见", max: 500) ?? ""
         var fine = 0
         if let raw = input.fineYuan?.trimmed, !raw.isEmpty {
-            if let value = Penalty.fen(fromYuan: raw) { fine = value } else {
+            if let value = Penalty.fen(fromYuan: raw), value <= 100_000_000_00 { fine = value } else if Penalty.fen(fromYuan: raw) != nil {
+                errors.add(ValidationError(field: "罚款金额", code: "amount.range", message: "超过1亿元，请核对金额"))
+            } else {
                 errors.add(ValidationError(field: "罚款金额", code: "amount", message: "应为以元为单位的金额，最多两位小数，例如 2000 或 1500.50"))
+            }
+        }
+        // A 违法行为 chosen from the table gives the provisions and holds the fine to its range and band.
+        let ruleCode = input.ruleCode?.trimmed ?? ""
+        var violated = provision, grounds = basis
+        let band = input.discretionBand?.trimmed ?? "", reason = errors.text(input.discretionReason, field: "裁量理由", max: 500) ?? ""
+        if !ruleCode.isEmpty {
+            if let rule = PenaltyRule.defaults.first(where: { $0.code == ruleCode && record.topCategory.hasPrefix($0.category) }) {
+                (violated, grounds) = (rule.violatedProvision, rule.penaltyBasis)
+                for error in rule.check(fineFen: fine, band: band, reason: reason) { errors.add(error) }
+            } else {
+                errors.add(ValidationError(field: "违法行为", code: "choice", message: "“\(ruleCode)”不是本类别违法行为表中的项目"))
             }
         }
         try errors.check()
         let fineFen = fine
+        let (provisionText, basisText) = (violated, grounds)
         try await caller.db.writeTransaction { tx in
-            try await tx.sql.update("cases").set("illegal_facts", to: SQLBind(facts)).set("violated_provision", to: SQLBind(provision))
-                .set("penalty_basis", to: SQLBind(basis)).set("penalty_proposal", to: SQLBind(proposal)).set("fine_fen", to: SQLBind(fineFen))
+            try await tx.sql.update("cases").set("illegal_facts", to: SQLBind(facts)).set("violated_provision", to: SQLBind(provisionText))
+                .set("penalty_basis", to: SQLBind(basisText)).set("rule_code", to: SQLBind(ruleCode)).set("discretion_band", to: SQLBind(band))
+                .set("discretion_reason", to: SQLBind(reason)).set("penalty_proposal", to: SQLBind(proposal)).set("fine_fen", to: SQLBind(fineFen))
                 .set("major", to: SQLBind(input.major ?? false)).set("life_and_health", to: SQLBind(input.lifeAndHealth ?? false))
                 .where("id", .equal, SQLBind(record.id)).run()
+            try await event(record.id, action: "facts", from: record.state.rawValue, to: record.state, date: LocalDate(instant: caller.now),
+                            comment: "违反条款：\(provisionText.isEmpty ? "（未填）" : provisionText)；处罚意见：\(proposal.isEmpty ? "（未填）" : proposal)"
+                                + (fineFen > 0 ? "，罚款\(Penalty.yuan(fineFen))" : ""), minutes: "", by: caller, on: tx)
             try await caller.audit(.caseUpdate, target: ("case", record.id.uuidString),
-                                   details: ["number": record.number, "fine": Penalty.yuan(fineFen), "provision": provision], on: tx)
+                                   details: ["number": record.number, "fine": Penalty.yuan(fineFen), "provision": provisionText, "rule": ruleCode, "band": band], on: tx)
         }
     }
 
@@ -263,18 +292,35 @@ enum CaseQueries {
         facts.noticeServedOn = record.dates.noticeServedOn
         let items = CaseDeadlines.items(record.dates, calendar: calendar)
         facts.statementPeriodEnds = items.first { $0.code == "case.statement" }?.due
+        facts.limitationEnds = items.first { $0.code == "case.limitation" }?.due
         facts.statementWaived = record.statementWaived
         facts.hearingRequested = record.hearingRequested
         facts.hearingHeld = record.hearingHeld
-        facts.outstandingFen = outstanding(record, items: items, on: today)
+        facts.outstandingFen = owed(record, payments: try await payments(record.id, on: db), items: items, on: today).outstanding
+        facts.issuedDocuments = Set(try await db.sql.select().column("kind").from("enforcement_documents").where("owner_type", .equal, SQLBind("case"))
+            .where("owner_id", .equal, SQLBind(record.id)).where("status", .equal, SQLBind("issued")).all().map { try $0.decode(column: "kind", as: String.self) })
+        let transitions = CaseAction.allCases.map(\.rawValue)
+        if let last = try await db.sql.select().columns("on_date", "action").from("case_events").where("case_id", .equal, SQLBind(record.id))
+            .where("action", .in, SQLBind.group(transitions)).orderBy("on_date", .descending).limit(1).first(),
+           let date = LocalDate(try last.decode(column: "on_date", as: String.self)) {
+            facts.lastStep = (CaseAction(rawValue: try last.decode(column: "action", as: String.self))?.chinese ?? "", date)
+        }
         return facts
     }
 
-    /// What is still owed on `date`: the fine and its surcharge after the payment deadline, less payments.
-    static func outstanding(_ record: Record, items: [CaseDeadlines.Item], on date: LocalDate) -> Int {
-        let due = items.first { $0.code == "case.finePayment" }?.due
-        let surcharge = due.map { Penalty.surcharge(fineFen: record.fineFen, due: $0, on: date) } ?? 0
-        return max(0, record.fineFen + surcharge - record.paidFen)
+    /// The payments recorded for a case, by date.
+    static func payments(_ caseID: UUID, on db: any Database) async throws -> [(date: LocalDate, fen: Int)] {
+        try await db.sql.select().columns("paid_on", "amount_fen").from("case_payments").where("case_id", .equal, SQLBind(caseID)).orderBy("paid_on").all()
+            .compactMap { row in
+                let fen = try row.decode(column: "amount_fen", as: Int.self)
+                return LocalDate(try row.decode(column: "paid_on", as: String.self)).map { (date: $0, fen: fen) }
+            }
+    }
+
+    /// What is owed on `date`: the fine and its surcharge after the payment deadline (on the part
+    /// still unpaid each day), less payments.
+    static func owed(_ record: Record, payments: [(date: LocalDate, fen: Int)], items: [CaseDeadlines.Item], on date: LocalDate) -> (fine: Int, surcharge: Int, outstanding: Int) {
+        Penalty.owed(fineFen: record.fineFen, due: items.first { $0.code == "case.finePayment" }?.due, payments: payments, on: date)
     }
 
     /// Takes one step of the procedure: checked by the Core guards, then the state moved by one
@@ -339,7 +385,14 @@ enum CaseQueries {
         }
         var errors = ValidationCollector()
         let hearing = errors.date(input.hearingOn, field: "听证日期", notBefore: record.dates.noticeServedOn)
-        if input.hearingHeld == true && hearing == nil { errors.add(ValidationError(field: "听证日期", code: "required", message: "已举行听证的，须填写听证日期")) }
+        let (waived, requested, held) = (input.statementWaived ?? false, input.hearingRequested ?? false, input.hearingHeld ?? false)
+        if waived && requested {
+            errors.add(ValidationError(field: "陈述申辩", code: "case.statement", message: "当事人书面放弃陈述、申辩和听证的，不能同时登记申请听证"))
+        }
+        if held && !requested { errors.add(ValidationError(field: "听证", code: "case.hearing", message: "当事人未申请听证，不能登记已举行听证")) }
+        if held && (input.hearingOn?.trimmed ?? "").isEmpty {
+            errors.add(ValidationError(field: "听证日期", code: "required", message: "已举行听证的，须填写听证日期"))
+        }
         try errors.check()
         try await caller.db.writeTransaction { tx in
             try await tx.sql.update("cases").set("statement_waived", to: SQLBind(input.statementWaived ?? false))
@@ -367,22 +420,29 @@ enum CaseQueries {
         let today = LocalDate(instant: caller.now)
         let date = errors.date(input.paidOn, field: "缴款日期", required: true, notAfter: today, notBefore: record.dates.servedOn)
         var amount = 0
-        if let value = Penalty.fen(fromYuan: input.amountYuan ?? ""), value > 0 { amount = value } else {
+        if (input.amountYuan?.trimmed ?? "").isEmpty {
+            errors.add(ValidationError(field: "缴款金额", code: "required", message: "必填，不能为空"))
+        } else if let value = Penalty.fen(fromYuan: input.amountYuan ?? ""), value > 0 { amount = value } else {
             errors.add(ValidationError(field: "缴款金额", code: "amount", message: "应为大于0的金额（元），最多两位小数"))
         }
         try errors.check()
         let calendar = try await CalendarStore.load(on: caller.db)
         let items = CaseDeadlines.items(record.dates, calendar: calendar)
-        let owed = outstanding(record, items: items, on: date!) + record.paidFen
+        let earlier = try await payments(record.id, on: caller.db).filter { $0.date <= date! }
+        let due = self.owed(record, payments: earlier, items: items, on: date!)
+        let owed = due.fine + due.surcharge
         let paying = amount
         try await caller.db.writeTransaction { tx in
+            // One statement adds the payment while the total stays within what is owed on its date.
             let added = try await tx.sql.raw("""
                 UPDATE cases SET paid_fen = paid_fen + \(bind: paying) WHERE id = \(bind: record.id) AND paid_fen + \(bind: paying) <= \(bind: owed) RETURNING paid_fen
                 """).all()
             guard !added.isEmpty else {
                 throw ValidationError(field: "缴款金额", code: "case.overpaid",
-                                      message: "超过应缴金额：截至\(date!)应缴\(Penalty.yuan(owed))（含加处罚款），已缴\(Penalty.yuan(record.paidFen))")
+                                      message: "超过应缴金额：截至\(date!)应缴\(Penalty.yuan(owed))（其中加处罚款\(Penalty.yuan(due.surcharge))），已缴\(Penalty.yuan(record.paidFen))")
             }
+            try await tx.sql.insert(into: "case_payments").columns("case_id", "paid_on", "amount_fen", "recorded_by", "recorded_at")
+                .values(SQLBind(record.id), SQLBind(date!.description), SQLBind(paying), SQLBind(caller.actor.name), SQLBind(caller.now.millis)).run()
             try await event(record.id, action: "payment", from: record.state.rawValue, to: record.state, date: date!, comment: "缴款\(Penalty.yuan(paying))",
                             minutes: "", by: caller, on: tx)
             try await caller.audit(.casePayment, target: ("case", record.id.uuidString), details: ["number": record.number, "amount": Penalty.yuan(paying)], on: tx)
@@ -406,10 +466,10 @@ enum CaseQueries {
     enum View: String, CaseIterable, Sendable { case open, all }
 
     static func row(_ record: Record, calendar: WorkCalendar, today: LocalDate) -> Row {
-        let next = record.state.isFinal ? nil : CaseDeadlines.items(record.dates, calendar: calendar).first { !$0.met }
+        let next = record.state.isFinal ? nil : CaseDeadlines.items(record.dates, calendar: calendar).filter { !$0.met }.min { $0.due < $1.due }
         return Row(id: record.id, number: record.number, partyName: record.partyName, state: record.state.rawValue, stateName: record.state.chinese,
                    acceptedOn: record.acceptedOn.description, nextDeadline: next?.name ?? "", nextDue: next?.due.description ?? "",
-                   overdue: next.map { $0.due < today } ?? false)
+                   overdue: next.map { $0.due < today && !CasePages.partySide.contains($0.code) } ?? false)
     }
 
     /// A unit's cases for its page (一户一档), newest first; the unit page is behind the same scope.

@@ -99,14 +99,13 @@ enum CasesController {
         }
     }
 
-    static func renderShow(_ req: Request, _ record: CaseQueries.Record, errors: [ValidationError] = [], status: HTTPStatus = .ok) async throws -> Response {
-        let detail = try await CasePages.detail(record, today: req.application.clock.today, on: req.db)
+    static func renderShow(_ req: Request, _ record: CaseQueries.Record, errors: [ValidationError] = [], typed: CasePages.Typed = .init(),
+                           status: HTTPStatus = .ok) async throws -> Response {
+        let today = req.application.clock.today
+        let detail = try await CasePages.detail(record, today: today, on: req.db)
         let user = try req.currentUser
         return try await req.renderPage("cases/show", title: "案件 \(record.number)",
-                                        content: CasePages.ShowPage(detail: detail, canApprove: !user.roles.isDisjoint(with: [.departmentHead, .leader]),
-                                                                    today: req.application.clock.today.description,
-                                                                    serviceMethods: ServiceMethod.allCases.map { .init(code: $0.rawValue, name: $0.chinese) },
-                                                                    errors: errors.map(\.description)))
+                                        content: CasePages.showPage(detail, topCategory: record.topCategory, roles: user.roles, today: today, typed: typed, errors: errors.map(\.description)))
             .encodeResponse(status: status, for: req)
     }
 
@@ -114,30 +113,35 @@ enum CasesController {
         try await renderShow(req, try await record(req))
     }
 
-    /// Runs a change of the case; a refusal shows the case again with the reasons, nothing saved.
-    static func change(_ req: Request, done flash: String, _ work: (CaseQueries.Record, Caller) async throws -> Void) async throws -> Response {
+    /// Runs a change of the case; a refusal shows the case again with the reasons and what was
+    /// typed, nothing saved.
+    static func change(_ req: Request, done flash: String, typed: CasePages.Typed, _ work: (CaseQueries.Record, Caller) async throws -> Void) async throws -> Response {
         let record = try await record(req)
         do {
             try await work(record, try req.caller)
             return try await req.redirect(to: "/app/cases/\(record.id)", flash: flash)
         } catch let error as ValidationErrors {
-            return try await renderShow(req, record, errors: error.errors, status: .unprocessableEntity)
+            return try await renderShow(req, record, errors: error.errors, typed: typed, status: .unprocessableEntity)
         } catch let error as ValidationError {
-            return try await renderShow(req, record, errors: [error], status: .unprocessableEntity)
+            return try await renderShow(req, record, errors: [error], typed: typed, status: .unprocessableEntity)
         }
     }
 
     @Sendable static func step(req: Request) async throws -> Response {
         let input = try req.content.decode(CaseQueries.StepInput.self)
         let action = CaseAction(rawValue: input.action ?? "")
-        return try await change(req, done: "已办理：\(action?.chinese ?? "")") { record, caller in try await CaseQueries.step(input, record: record, by: caller) }
+        return try await change(req, done: "已办理：\(action?.chinese ?? "")", typed: .init(step: input)) { record, caller in
+            try await CaseQueries.step(input, record: record, by: caller)
+        }
     }
 
     @Sendable static func saveFacts(req: Request) async throws -> Response {
         var input = try req.content.decode(CaseQueries.FactsInput.self)
         input.major = (try? req.content.get(String.self, at: "major")) == "on" || input.major == true
         input.lifeAndHealth = (try? req.content.get(String.self, at: "lifeAndHealth")) == "on" || input.lifeAndHealth == true
-        return try await change(req, done: "案件事实与处罚意见已保存") { record, caller in try await CaseQueries.saveFacts(input, record: record, by: caller) }
+        return try await change(req, done: "案件事实与处罚意见已保存", typed: .init(facts: input)) { record, caller in
+            try await CaseQueries.saveFacts(input, record: record, by: caller)
+        }
     }
 
     @Sendable static func saveStatement(req: Request) async throws -> Response {
@@ -145,12 +149,14 @@ enum CasesController {
         for (key, path) in [("statementWaived", \CaseQueries.StatementInput.statementWaived), ("hearingRequested", \.hearingRequested), ("hearingHeld", \.hearingHeld)] {
             input[keyPath: path] = (try? req.content.get(String.self, at: key)) == "on" || input[keyPath: path] == true
         }
-        return try await change(req, done: "陈述申辩与听证情况已登记") { record, caller in try await CaseQueries.saveStatement(input, record: record, by: caller) }
+        return try await change(req, done: "陈述申辩与听证情况已登记", typed: .init(statement: input)) { record, caller in
+            try await CaseQueries.saveStatement(input, record: record, by: caller)
+        }
     }
 
     @Sendable static func pay(req: Request) async throws -> Response {
         let input = try req.content.decode(CaseQueries.PaymentInput.self)
-        return try await change(req, done: "缴款已登记") { record, caller in try await CaseQueries.pay(input, record: record, by: caller) }
+        return try await change(req, done: "缴款已登记", typed: .init(payment: input)) { record, caller in try await CaseQueries.pay(input, record: record, by: caller) }
     }
 
     struct IssueInput: Content, Sendable, APIExample {

@@ -26,6 +26,9 @@ struct CreateCases: AsyncMigration {
             .field("violated_provision", .string, .required)
             .field("penalty_basis", .string, .required)
             .field("penalty_proposal", .string, .required)
+            .field("rule_code", .string, .required)
+            .field("discretion_band", .string, .required)
+            .field("discretion_reason", .string, .required)
             .field("fine_fen", .int64, .required)
             .field("paid_fen", .int64, .required)
             .field("violation_on", .string)
@@ -76,6 +79,15 @@ struct CreateCases: AsyncMigration {
             .create()
         try await database.sql.create(index: "case_events_case").on("case_events").column("case_id").column("at").run()
 
+        try await database.schema("case_payments")
+            .field("case_id", .uuid, .required)
+            .field("paid_on", .string, .required)
+            .field("amount_fen", .int64, .required)
+            .field("recorded_by", .string, .required)
+            .field("recorded_at", .int64, .required)
+            .create()
+        try await database.sql.create(index: "case_payments_case").on("case_payments").column("case_id").run()
+
         try await database.schema("case_evidence")
             .field("case_id", .uuid, .required)
             .field("position", .int, .required)
@@ -88,6 +100,6 @@ struct CreateCases: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["case_evidence", "case_events", "case_handlers", "cases"] { try await database.schema(table).delete() }
+        for table in ["case_evidence", "case_payments", "case_events", "case_handlers", "cases"] { try await database.schema(table).delete() }
     }
 }

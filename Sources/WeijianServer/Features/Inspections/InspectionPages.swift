@@ -231,6 +231,24 @@ enum InspectionPages {
         let mediaAccept = MediaType.acceptAttribute
         /// Whether the viewer may open a penalty case (立案) from an item to correct.
         var canOpenCase = false
+        /// The cases already opened from this inspection's items, and their item codes.
+        var caseLinks: [CaseLink] = []
+        var casedItems: [String] = []
+    }
+
+    struct CaseLink: Encodable, Sendable {
+        let itemCode: String
+        let id: UUID
+        let number: String
+    }
+
+    /// The cases opened from an inspection's items (行政处罚案件, issue 13).
+    static func caseLinks(_ inspectionID: UUID, on db: any Database) async throws -> [CaseLink] {
+        try await db.sql.select().columns("id", "number", "source_item").from("cases").where("source_inspection_id", .equal, SQLBind(inspectionID))
+            .orderBy("number").all().map { row in
+                CaseLink(itemCode: try row.decode(column: "source_item", as: String.self), id: try row.decode(column: "id", as: UUID.self),
+                         number: try row.decode(column: "number", as: String.self))
+            }
     }
 
     struct ListPage: Encodable, Sendable {

@@ -178,9 +178,11 @@ enum InspectionsController {
         let (record, entity) = try await inspection(req)
         let detail = try await InspectionPages.detail(record, entity: entity, on: req.db)
         let user = try req.currentUser
+        let links = user.can(.casesHandle) ? try await InspectionPages.caseLinks(record.id, on: req.db) : []
         return try await req.renderPage("inspections/show", title: "现场检查 \(detail.number)",
                                         content: InspectionPages.ShowPage(detail: detail, canRecord: user.can(.inspectionsRecord), canVoid: user.can(.documentsVoid),
-                                                                          errors: [], canOpenCase: user.can(.casesHandle)))
+                                                                          errors: [], canOpenCase: user.can(.casesHandle), caseLinks: links,
+                                                                          casedItems: links.map(\.itemCode)))
     }
 
     static func sectionNumber(_ req: Request, count: Int) throws -> Int {
