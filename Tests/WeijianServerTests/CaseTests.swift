@@ -146,6 +146,50 @@ struct CaseTests {
         }
     }
 
+    @Test("Reminders: the department's head gets the 立案 task once; after the 陈述申辩 period the leader gets the decision; handlers hear of their deadlines")
+    func reminders() async throws {
+        try await withTestApp { app in
+            // given: a case opened from an inspection, a head and a leader
+            let setup = try await InspectionTests.setup(app)
+            let inspection = try await InspectionTests.record(app, setup)
+            let head = try await app.makeUser("kezhang", name: "王科长", roles: [.departmentHead], department: setup.pool.departmentID)
+            let director = try await app.makeUser("suozhang", name: "李所长", roles: [.leader])
+            let id = try await CaseQueries.open(try await CaseQueries.proposal(item: "3.2", inspection: inspection, on: app.db), inspection: inspection,
+                                                entity: setup.pool, by: setup.caller)
+
+            // when: the job runs twice
+            try await CaseReminders.remind(app)
+            try await CaseReminders.remind(app)
+
+            // then
+            let headTasks = try await Inbox.items(for: head.id!, on: app.db).filter { $0.title.hasPrefix("立案审批") }
+            #expect(headTasks.count == 1)
+            #expect(try await Inbox.items(for: director.id!, on: app.db).isEmpty)
+
+            // when: the case is filed, investigated, deliberated and notified; the period passes
+            var record = try #require(try await CaseQueries.record(id, on: app.db))
+            _ = try await CaseDocuments.issue(.caseFiling, record: record, app: app, by: setup.caller)
+            try await CaseQueries.step(Self.step(.file, "2026-12-03"), record: record, by: try await app.caller(for: head))
+            record = try #require(try await CaseQueries.record(id, on: app.db))
+            try await CaseQueries.saveFacts(.init(illegalFacts: record.illegalFacts, violatedProvision: "细则第十四条", penaltyBasis: "细则第三十六条",
+                                                  penaltyProposal: "警告", fineYuan: ""), record: record, by: setup.caller)
+            for (action, minutes) in [(CaseAction.endInvestigation, nil), (.deliberate, "同意警告")] as [(CaseAction, String?)] {
+                record = try #require(try await CaseQueries.record(id, on: app.db))
+                try await CaseQueries.step(Self.step(action, "2026-12-03", minutes: minutes), record: record, by: setup.caller)
+            }
+            record = try #require(try await CaseQueries.record(id, on: app.db))
+            _ = try await CaseDocuments.issue(.penaltyNotice, record: record, app: app, by: setup.caller)
+            try await CaseQueries.step(Self.step(.notify, "2026-12-03"), record: record, by: setup.caller)
+            app.clock.set(LocalDate("2026-12-11")!.noonInChina)
+            try await CaseReminders.remind(app)
+
+            // then
+            let decide = try await Inbox.items(for: director.id!, on: app.db).filter { $0.title.hasPrefix("作出决定") }
+            #expect(decide.count == 1)
+            #expect(decide.first?.link == "/app/cases/\(id)")
+        }
+    }
+
     @Test("The case page shows the deadlines with their calculation and the 立案 link opens a case; another department's handler gets 403 on web and API, audited")
     func pagesAndScope() async throws {
         try await withTestApp { app in

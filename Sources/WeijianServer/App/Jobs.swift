@@ -37,6 +37,10 @@ enum Jobs {
         Scheduler.Job(name: "inspections.followUps", interval: 3600) { app in
             try await FollowUps.remind(app)
         },
+        // 案件: 立案 approvals, decisions due, and the institute's deadlines, in the inbox of who must act.
+        Scheduler.Job(name: "cases.reminders", interval: 3600) { app in
+            try await CaseReminders.remind(app)
+        },
     ]
 
     /// Removes sessions idle past the timeout (the middleware refuses them anyway).
